@@ -1,0 +1,50 @@
+// The boundary between the `cvm` command and the interpreter library (libcvm_engine.so),
+// which `cvm` loads only for verbs that compute. Plain structs, no LibTorch types, so
+// cli/ can include this without paying for LibTorch.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace cvm {
+
+/// Exit codes of every verb (brief §3).
+enum ExitCode : int { kExitOk = 0, kExitModelError = 1, kExitUsage = 2, kExitInternal = 3 };
+
+/// Options shared by verbs that build a model.
+struct ModelRequest {
+  std::string file;
+  std::string model;                 // empty: the file's only model
+  std::vector<std::string> sets;     // "PATH=VALUE"
+  std::string params_file;           // P.h5[:/group] or P.npz
+  std::string device = "cpu";
+  int threads = 1;
+};
+
+struct RunRequest {
+  ModelRequest model;
+  std::vector<std::string> inputs;   // "F.h5:/dataset", "F.npy", or "NAME=..." per input
+  std::string stimulus;              // a stimulus expression, instead of inputs
+  std::string output;                // OUT.h5
+  int64_t chunk = 0;                 // frames per chunk; 0: the default
+  std::optional<uint64_t> seed;
+  std::vector<std::string> records;  // layer paths whose output is saved too
+  bool progress = false;             // draw a progress bar (stderr is a terminal)
+  bool quiet = false;                // no summary
+};
+
+struct ParamsRequest {
+  ModelRequest model;
+  std::string format = "text";  // text | json
+  std::string export_path;      // write the values (.npz or .h5) instead of printing
+};
+
+}  // namespace cvm
+
+extern "C" {
+/// Entry points looked up by name with dlsym; each returns an ExitCode.
+int cvm_engine_run(const cvm::RunRequest* request);
+int cvm_engine_params(const cvm::ParamsRequest* request);
+}

@@ -1,0 +1,184 @@
+#include "interpreter/kernels/causal_conv3d.h"
+
+#include <algorithm>
+#include <stdexcept>
+#include <string>
+
+namespace cvm::kernels {
+
+namespace {
+
+/// Real samples per FFT block: bounds memory (~16 bytes per sample and channel in flight)
+/// for large frames.
+constexpr int64_t kBlockSamples = int64_t{1} << 22;
+/// Frames per FFT block when frames are small; longer blocks only thrash the cache.
+constexpr int64_t kBlockFrames = 256;
+
+/// The smallest n' >= n whose only prime factors are 2, 3 and 5 (fast FFT lengths).
+int64_t fft_length(int64_t n) {
+  for (;; ++n) {
+    int64_t m = n;
+    for (int64_t p : {2, 3, 5})
+      while (m % p == 0) m /= p;
+    if (m == 1) return n;
+  }
+}
+
+std::string shape_text(at::IntArrayRef s) {
+  std::string t = "[";
+  for (size_t i = 0; i < s.size(); ++i) t += (i ? ", " : "") + std::to_string(s[i]);
+  return t + "]";
+}
+
+void check_arguments(const at::Tensor& x, const at::Tensor& weight,
+                     const c10::optional<at::Tensor>& bias) {
+  if (x.dim() != 5 || !at::isFloatingType(x.scalar_type()))
+    throw std::invalid_argument("causal_conv3d: input must be a 5-d float tensor [B, C, T, X, Y]"
+                                ", got " + shape_text(x.sizes()));
+  if (weight.dim() != 5 || !at::isFloatingType(weight.scalar_type()))
+    throw std::invalid_argument("causal_conv3d: weight must be a 5-d float tensor [out, in, "
+                                "Kt, Kx, Ky], got " + shape_text(weight.sizes()));
+  if (weight.size(1) != x.size(1))
+    throw std::invalid_argument("causal_conv3d: the weight has " +
+                                std::to_string(weight.size(1)) +
+                                " input channels but the input has " +
+                                std::to_string(x.size(1)));
+  if (weight.size(2) < 1 || weight.size(3) < 1 || weight.size(4) < 1)
+    throw std::invalid_argument("causal_conv3d: empty weight " + shape_text(weight.sizes()));
+  if (bias.has_value() && bias->defined() && bias->numel() != weight.size(0))
+    throw std::invalid_argument("causal_conv3d: bias has " + std::to_string(bias->numel()) +
+                                " values for " + std::to_string(weight.size(0)) +
+                                " output channels");
+}
+
+/// conj(rfftn(weight)) for the given FFT sizes, from the cache when it still fits.
+const at::Tensor& kernel_spectrum(const at::Tensor& weight, const std::vector<int64_t>& sizes,
+                                  const std::vector<int64_t>& dims, KernelSpectrumCache& cache) {
+  const bool hit = cache.spectrum.defined() && cache.fft_sizes == sizes &&
+                   cache.fft_dims == dims && cache.weight.sizes() == weight.sizes() &&
+                   cache.weight.scalar_type() == weight.scalar_type() &&
+                   at::equal(cache.weight, weight);
+  if (!hit) {
+    cache.spectrum = at::fft_rfftn(weight.to(at::kDouble), sizes, dims).conj().resolve_conj();
+    cache.weight = weight.clone();
+    cache.fft_sizes = sizes;
+    cache.fft_dims = dims;
+  }
+  return cache.spectrum;
+}
+
+/// How the FFT path transforms the padded input: the transformed axes and their lengths,
+/// and the output frames per block (overlap-save along time).
+struct FftPlan {
+  std::vector<int64_t> dims, sizes;
+  int64_t block = 0;    ///< output frames per block
+  int64_t samples = 0;  ///< real samples transformed per input plane, over all blocks
+};
+
+FftPlan plan_fft(const at::Tensor& xp, const at::Tensor& weight, int64_t frames) {
+  FftPlan plan;
+  const int64_t kt = weight.size(2);
+  int64_t frame_samples = 1;
+  for (int64_t d = 3; d <= 4; ++d) {
+    const int64_t n = weight.size(d) > 1 ? fft_length(xp.size(d)) : xp.size(d);
+    if (weight.size(d) > 1) {
+      plan.dims.push_back(d);
+      plan.sizes.push_back(n);
+    }
+    frame_samples *= n;
+  }
+  // Blocks of about kBlockFrames frames (fewer for large frames), each yielding at least as
+  // many valid frames as it needs history frames.
+  const int64_t target = std::clamp(kBlockSamples / frame_samples, int64_t{1}, kBlockFrames);
+  const int64_t per_block = std::max(target - (kt - 1), kt);
+  const int64_t blocks = std::max<int64_t>(1, frames / per_block);
+  plan.block = (frames + blocks - 1) / blocks;
+  int64_t block_frames = plan.block;
+  if (kt > 1) {
+    block_frames = fft_length(plan.block + kt - 1);
+    plan.block = std::min(frames, block_frames - kt + 1);
+    plan.dims.insert(plan.dims.begin(), 2);
+    plan.sizes.insert(plan.sizes.begin(), block_frames);
+  }
+  plan.samples = (frames + plan.block - 1) / plan.block * block_frames * frame_samples;
+  return plan;
+}
+
+/// [NOTE: direct or fft] Estimated single-thread cost in ns, from timings of both paths on
+/// 9x9 and 50x50 frames with kernels 1x3x3 .. 73x1x1 .. 20x10x10 and chunks of 1 .. 200
+/// frames. at::conv3d (oneDNN) wins for short chunks with long temporal kernels and for tiny
+/// kernels; the FFT wins by up to 10x for everything larger.
+double direct_cost(const at::Tensor& out, const at::Tensor& weight) {
+  constexpr double kPerMac = 1.5, kPerCall = 5e3;
+  return kPerCall + kPerMac * static_cast<double>(out.numel() * weight.numel() / out.size(1));
+}
+
+double fft_cost(const FftPlan& plan, const at::Tensor& out, const at::Tensor& weight) {
+  constexpr double kPerSample = 15.0, kPerCall = 2e4;  // per sample and plane, one way
+  const double planes = static_cast<double>(out.size(0) * (weight.size(0) + weight.size(1)));
+  return kPerCall + kPerSample * planes * static_cast<double>(plan.samples);
+}
+
+/// "Valid" cross-correlation of the padded input xp [B, Cin, T+Kt-1, X+Kx-1, Y+Ky-1] with
+/// weight [Cout, Cin, Kt, Kx, Ky] into out [B, Cout, T, X, Y], see [NOTE: fft convolution].
+void correlate_fft(const at::Tensor& xp, const at::Tensor& weight, const FftPlan& plan,
+                   at::Tensor& out, KernelSpectrumCache& cache) {
+  const int64_t kt = weight.size(2), frames = out.size(2);
+  const at::Tensor& w_hat = kernel_spectrum(weight, plan.sizes, plan.dims, cache);
+  const bool single_channel = weight.size(0) == 1 && weight.size(1) == 1;
+  for (int64_t t0 = 0; t0 < frames; t0 += plan.block) {
+    const int64_t b = std::min(plan.block, frames - t0);
+    const at::Tensor x_hat =
+        at::fft_rfftn(xp.narrow(2, t0, b + kt - 1).to(at::kDouble), plan.sizes, plan.dims);
+    const at::Tensor product = single_channel
+                                   ? x_hat * w_hat
+                                   : (x_hat.unsqueeze(1) * w_hat.unsqueeze(0)).sum(2);
+    const at::Tensor y = at::fft_irfftn(product, plan.sizes, plan.dims);
+    out.narrow(2, t0, b).copy_(
+        y.narrow(2, 0, b).narrow(3, 0, out.size(3)).narrow(4, 0, out.size(4)));
+  }
+}
+
+}  // namespace
+
+at::Tensor causal_conv3d(const at::Tensor& x, const at::Tensor& weight,
+                         const c10::optional<at::Tensor>& bias, TimeHistory& history) {
+  check_arguments(x, weight, bias);
+  const int64_t batch = x.size(0), channels = x.size(1), frames = x.size(2);
+  const int64_t kt = weight.size(2), kx = weight.size(3), ky = weight.size(4);
+  at::Tensor out = at::empty({batch, weight.size(0), frames, x.size(3), x.size(4)},
+                             x.options().dtype(at::kFloat));
+  if (frames == 0) return out;
+
+  // Time: prepend the history (first call: copies of the first frame).
+  at::Tensor input = x.to(at::kFloat).contiguous();
+  at::Tensor history_frames = history.frames;
+  if (kt > 1) {
+    const std::vector<int64_t> history_shape{batch, channels, kt - 1, x.size(3), x.size(4)};
+    if (!history_frames.defined())
+      history_frames = input.narrow(2, 0, 1).expand(history_shape).contiguous();
+    else if (history_frames.sizes() != history_shape)
+      throw std::invalid_argument("causal_conv3d: the input's shape changed between calls (" +
+                                  shape_text(history_frames.sizes()) + " of history, input " +
+                                  shape_text(x.sizes()) + ")");
+    input = at::cat({history_frames, input}, 2);
+  }
+  // Space: replicate padding, floor(K/2) before and K - floor(K/2) - 1 after.
+  at::Tensor padded = input;
+  if (kx > 1 || ky > 1)
+    padded = at::replication_pad3d(input, {ky / 2, ky - ky / 2 - 1, kx / 2, kx - kx / 2 - 1,
+                                           0, 0});
+
+  const FftPlan plan = plan_fft(padded, weight, frames);
+  if (plan.dims.empty() || direct_cost(out, weight) < fft_cost(plan, out, weight))
+    out.copy_(at::conv3d(padded, weight.to(at::kFloat)));
+  else
+    correlate_fft(padded, weight, plan, out, history.spectrum);
+  if (bias.has_value() && bias->defined())
+    out.add_(bias->to(at::kFloat).reshape({1, weight.size(0), 1, 1, 1}));
+
+  if (kt > 1) history.frames = input.narrow(2, input.size(2) - (kt - 1), kt - 1).clone();
+  return out;
+}
+
+}  // namespace cvm::kernels

@@ -1,0 +1,119 @@
+#include "interpreter/kernels/filter_kernels.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <vector>
+
+namespace cvm::kernels {
+
+namespace {
+
+/// numpy.linspace(start, stop, num) to the bit: start + i * step, the last sample = stop.
+std::vector<double> linspace(double start, double stop, int64_t num) {
+  std::vector<double> v(static_cast<size_t>(std::max<int64_t>(num, 0)));
+  if (num == 1) v[0] = start;
+  if (num <= 1) return v;
+  const double step = (stop - start) / static_cast<double>(num - 1);
+  for (int64_t i = 0; i < num; ++i) v[i] = static_cast<double>(i) * step + start;
+  v[num - 1] = stop;
+  return v;
+}
+
+/// numpy.arange(start, stop) with step 1.
+std::vector<double> arange(double start, double stop) {
+  const auto num = static_cast<int64_t>(std::ceil(stop - start));
+  std::vector<double> v(static_cast<size_t>(std::max<int64_t>(num, 0)));
+  for (size_t i = 0; i < v.size(); ++i) v[i] = start + static_cast<double>(i);
+  return v;
+}
+
+at::Tensor to_float_tensor(const std::vector<double>& v) {
+  return at::tensor(at::ArrayRef<double>(v), at::kDouble).to(at::kFloat);
+}
+
+at::Tensor ones_1d(int64_t n) { return at::ones({n}, at::kFloat); }
+
+/// convis's `even` handling: grow the length by one to reach the requested parity.
+double apply_parity(double length, std::optional<bool> even) {
+  const bool is_odd = std::fmod(length, 2.0) == 1.0;
+  if (even.has_value() && !*even && !is_odd) return length + 1;
+  if (even.has_value() && *even && is_odd) return length + 1;
+  return length;
+}
+
+/// One axis of gauss_filter_2d: sigma in pixels.
+std::vector<double> gauss_1d(double sigma_px, bool even, double border_factor, double epsilon) {
+  const double pi = std::acos(-1.0);
+  const double a = 1.0 / (sigma_px * std::sqrt(2.0 * pi));
+  const double m =
+      border_factor * std::ceil(std::sqrt(-2.0 * sigma_px * sigma_px * std::log(epsilon / a)));
+  if (m < 1.0) return std::vector<double>(even ? 2 : 1, 1.0);
+  const double shift = even ? 0.5 : 0.0;
+  std::vector<double> g = arange(1.0 - m - shift, m + shift);
+  for (double& v : g) v = std::clamp(a * std::exp(-0.5 * (v * v) / (sigma_px * sigma_px)), 0.0, 1.0);
+  return g;
+}
+
+}  // namespace
+
+at::Tensor exponential_filter_1d(double tau, int n, bool normalize, double steps_per_second,
+                                 double amplification, int max_length, int min_steps,
+                                 std::optional<bool> even, double epsilon) {
+  const double tau_steps = tau * steps_per_second;
+  std::vector<double> kernel;
+  if (n == 0) {
+    const double a = amplification / tau_steps;
+    const double raw = std::trunc(-tau_steps * std::log(epsilon / a)) + 1.0;
+    double length = std::min(std::max(raw, static_cast<double>(min_steps)),
+                             static_cast<double>(max_length));
+    if (!(length > 1)) return ones_1d(1);
+    length = apply_parity(length, even);
+    const auto num = static_cast<int64_t>(length);
+    kernel = linspace(0.4, length - 0.6, num);
+    for (double& v : kernel) {
+      v = std::exp(-v / tau_steps);
+      if (normalize) v *= a;
+    }
+  } else {
+    double length = std::trunc(-tau_steps * std::log(epsilon / amplification)) - n;
+    length = std::min(length, static_cast<double>(max_length));
+    if (!(length > 1)) return ones_1d(1);
+    length = apply_parity(length, even);
+    const auto num = static_cast<int64_t>(n * length);
+    double factorial = 1;
+    for (int i = 2; i < n; ++i) factorial *= i;
+    kernel = linspace(1.0, static_cast<double>(num), num);
+    for (double& t : kernel) {
+      t = amplification * std::pow(n * t, n) * std::exp(-n * t / tau_steps) /
+          (factorial * std::pow(tau_steps, n + 1));
+    }
+  }
+  if (kernel.empty()) return ones_1d(1);
+  return to_float_tensor(kernel);
+}
+
+at::Tensor exponential_highpass_filter_1d(double tau, double relative_weight,
+                                          double steps_per_second, double epsilon) {
+  at::Tensor low = exponential_filter_1d(tau, 0, true, steps_per_second, relative_weight, 1000,
+                                         10, std::nullopt, epsilon);
+  return at::cat({ones_1d(1), -low});
+}
+
+at::Tensor gauss_filter_2d(double x_sigma_deg, double y_sigma_deg, double pixels_per_degree,
+                           bool even, double border_factor, double epsilon) {
+  if (x_sigma_deg == 0 || y_sigma_deg == 0) return at::ones({1, 1}, at::kFloat);
+  const std::vector<double> gx =
+      gauss_1d(x_sigma_deg * pixels_per_degree, even, border_factor, epsilon);
+  const std::vector<double> gy =
+      gauss_1d(y_sigma_deg * pixels_per_degree, even, border_factor, epsilon);
+  if (gx.empty() || gy.empty()) return at::ones({1, 1}, at::kFloat);
+  // np.prod(np.meshgrid(gx, gy), 0): shape (len gy, len gx), k[i][j] = gx[j] * gy[i].
+  std::vector<double> k(gy.size() * gx.size());
+  for (size_t i = 0; i < gy.size(); ++i)
+    for (size_t j = 0; j < gx.size(); ++j) k[i * gx.size() + j] = gx[j] * gy[i];
+  return to_float_tensor(k).reshape({static_cast<int64_t>(gy.size()),
+                                     static_cast<int64_t>(gx.size())});
+}
+
+}  // namespace cvm::kernels

@@ -1,0 +1,78 @@
+#include "interpreter/runtime/model_setup.h"
+
+#include <filesystem>
+#include <iostream>
+
+#include "frontend/diagnostics/render.h"
+#include "frontend/semantic/command_line.h"
+#include "interpreter/io/array.h"
+#include "interpreter/runtime/parameters.h"
+
+namespace cvm::interp {
+
+void report_error(const Compilation& c, const std::string& code, SourceRange range, const std::string& message) {
+  Diagnostic d;
+  d.code = code;
+  d.range = range;
+  d.message = message;
+  render_diagnostic(std::cerr, c.sources, d);
+}
+
+int guarded(const Compilation* c, const std::function<int()>& body) {
+  static const Compilation empty;
+  const Compilation& comp = c ? *c : empty;
+  try {
+    return body();
+  } catch (const RuntimeError& e) {
+    report_error(comp, "E0901", e.range, e.what());
+    return kExitModelError;
+  } catch (const io::DataError& e) {
+    report_error(comp, "E0902", {}, e.what());
+    return kExitModelError;
+  } catch (const c10::Error& e) {
+    std::cerr << "cvm: internal error: " << e.what_without_backtrace() << "\n";
+    return kExitInternal;
+  } catch (const std::bad_alloc&) {
+    std::cerr << "cvm: error: out of memory; try a smaller --chunk\n";
+    return kExitModelError;
+  } catch (const std::exception& e) {
+    std::cerr << "cvm: internal error: " << e.what() << "\n";
+    return kExitInternal;
+  }
+}
+
+int setup_model(const ModelRequest& request, ModelSetup& setup) {
+  Compilation& c = setup.compilation;
+  if (request.device == "cuda" && !at::hasCUDA()) {
+    std::cerr << "cvm: error: --device cuda: this LibTorch has no CUDA support (or no GPU is present); use --device cpu\n";
+    return kExitModelError;
+  }
+  at::set_num_threads(request.threads);
+  setup.graph = compile_model(c, request.file, request.model);
+  if (setup.graph) {
+    for (const auto& s : request.sets) {
+      if (!apply_setting(c, *setup.graph, s)) break;
+    }
+  }
+  if (c.sink.has_errors() || !setup.graph) {
+    render_all(std::cerr, c.sources, c.sink);
+    return kExitModelError;
+  }
+  render_all(std::cerr, c.sources, c.sink);  // warnings
+  std::string dir = std::filesystem::path(request.file).parent_path().string();
+  return guarded(&c, [&] {
+    setup.params = materialise_params(*setup.graph, dir.empty() ? "." : dir);
+    if (!request.params_file.empty()) load_param_file(request.params_file, *setup.graph, setup.params);
+    // --set wins over --params: apply the scalar settings again on top of the file.
+    if (!request.params_file.empty() && !request.sets.empty()) {
+      auto fresh = materialise_params(*setup.graph, dir.empty() ? "." : dir);
+      for (const auto& s : request.sets) {
+        int i = setup.graph->find_param(setting_path(s));
+        if (i >= 0) setup.params[static_cast<size_t>(i)].copy_(fresh[static_cast<size_t>(i)]);
+      }
+    }
+    return kExitOk;
+  });
+}
+
+}  // namespace cvm::interp

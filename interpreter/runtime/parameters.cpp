@@ -1,0 +1,197 @@
+#include "interpreter/runtime/parameters.h"
+
+#include <filesystem>
+#include <set>
+
+#include "interpreter/io/hdf5_file.h"
+#include "interpreter/io/npy.h"
+#include "interpreter/io/npz.h"
+#include "interpreter/kernels/filter_kernels.h"
+#include "interpreter/runtime/layer.h"
+#include "interpreter/runtime/tensor_array.h"
+
+namespace cvm::interp {
+namespace {
+
+std::string shape_text(at::IntArrayRef shape) {
+  std::string s = "[";
+  for (size_t i = 0; i < shape.size(); ++i) s += (i ? ", " : "") + std::to_string(shape[i]);
+  return s + "]";
+}
+
+/// Puts an impulse response [t, x, y] into a weight of `shape` ([out, in, t, x, y]):
+/// time from lag 0 (cut or zero-padded at the end), space centred (cut or padded), the
+/// same kernel for every (out, in) pair, then flipped as convis's set_weight stores it.
+at::Tensor place_impulse_response(const at::Tensor& k3, at::IntArrayRef shape, const graph::Parameter& p) {
+  if (shape.size() != 5) {
+    throw RuntimeError("'" + p.path + "' has shape " + shape_text(shape) +
+                           "; gaussian and exponential initialise 5-d kernels [out, in, t, x, y]",
+                       p.range);
+  }
+  at::Tensor w = at::zeros(shape, at::kFloat);
+  int64_t kt = std::min(k3.size(0), shape[2]);
+  auto centre_copy = [](int64_t src, int64_t dst) {
+    // offsets so the centres line up: returns (src_start, dst_start, len)
+    int64_t len = std::min(src, dst);
+    int64_t s0 = (src - len) / 2, d0 = (dst - len) / 2;
+    return std::array<int64_t, 3>{s0, d0, len};
+  };
+  auto cx = centre_copy(k3.size(1), shape[3]);
+  auto cy = centre_copy(k3.size(2), shape[4]);
+  using at::indexing::Slice;
+  w.index_put_({Slice(), Slice(), Slice(0, kt), Slice(cx[1], cx[1] + cx[2]), Slice(cy[1], cy[1] + cy[2])},
+               k3.index({Slice(0, kt), Slice(cx[0], cx[0] + cx[2]), Slice(cy[0], cy[0] + cy[2])}));
+  return w.flip({2, 3, 4}).contiguous();
+}
+
+at::Tensor initialise(const graph::Parameter& p, const graph::ModelGraph& g, const std::string& model_dir) {
+  std::vector<int64_t> shape = p.shape;
+  const graph::Value& v = p.value;
+  if (v.kind == graph::ValueKind::Number) return at::full(shape, v.number, at::kFloat);
+  if (v.kind != graph::ValueKind::Call) throw RuntimeError("'" + p.path + "' has no numeric value", p.range);
+  auto num = [&](const char* name) { return v.arg(name)->number; };
+  const std::string& f = v.text;
+  if (f == "zeros") return at::zeros(shape, at::kFloat);
+  if (f == "ones") return at::ones(shape, at::kFloat);
+  if (f == "constant") return at::full(shape, num("value"), at::kFloat);
+  if (f == "random") {
+    auto gen = at::make_generator<at::CPUGeneratorImpl>(static_cast<uint64_t>(num("seed")));
+    return at::normal(0.0, num("scale"), shape, gen).to(at::kFloat);
+  }
+  if (f == "gaussian") {
+    at::Tensor k = kernels::gauss_filter_2d(num("sigma"), num("sigma"), g.resolution.pixels_per_degree);
+    return place_impulse_response(k.unsqueeze(0), shape, p);
+  }
+  if (f == "exponential") {
+    at::Tensor k = kernels::exponential_filter_1d(num("tau"), static_cast<int>(num("n")), true,
+                                                  g.resolution.steps_per_second, num("amplification"));
+    return place_impulse_response(k.reshape({-1, 1, 1}), shape, p);
+  }
+  if (f == "load") {
+    std::string spec = v.arg("file")->text;
+    std::string file = spec, dataset;
+    if (auto colon = spec.rfind(":/"); colon != std::string::npos) {
+      file = spec.substr(0, colon);
+      dataset = spec.substr(colon + 1);
+    }
+    if (std::filesystem::path(file).is_relative()) file = (std::filesystem::path(model_dir) / file).string();
+    io::Array a = dataset.empty() ? io::read_npy(file) : io::read_hdf5_dataset(file, dataset);
+    at::Tensor t = tensor_from_array(a);
+    if (t.numel() != at::zeros(shape).numel()) {
+      throw RuntimeError("'" + spec + "' holds " + shape_text(t.sizes()) + " values but '" + p.path + "' has shape " +
+                             shape_text(shape),
+                         p.range);
+    }
+    return t.reshape(shape).contiguous();
+  }
+  throw RuntimeError("initialiser '" + f + "' is not implemented", p.range);
+}
+
+bool shapes_match(at::IntArrayRef a, at::IntArrayRef b) {
+  if (a.equals(b)) return true;
+  auto numel = [](at::IntArrayRef s) {
+    int64_t n = 1;
+    for (auto x : s) n *= x;
+    return n;
+  };
+  return numel(a) == 1 && numel(b) == 1;  // a scalar stored as 0-d or [1]
+}
+
+}  // namespace
+
+std::vector<at::Tensor> materialise_params(const graph::ModelGraph& g, const std::string& model_dir) {
+  std::vector<at::Tensor> out(g.params.size());
+  for (size_t i = 0; i < g.params.size(); ++i) {
+    const auto& p = g.params[i];
+    if (p.tied_to) continue;
+    out[i] = p.type == "tensor" ? initialise(p, g, model_dir)
+                                : at::scalar_tensor(p.value.number, at::kFloat);
+  }
+  for (size_t i = 0; i < g.params.size(); ++i) {
+    if (g.params[i].tied_to) out[i] = out[static_cast<size_t>(g.find_param(*g.params[i].tied_to))];
+  }
+  return out;
+}
+
+void load_param_file(const std::string& spec, const graph::ModelGraph& g, std::vector<at::Tensor>& values) {
+  std::vector<std::pair<std::string, io::Array>> entries;
+  std::string file = spec;
+  if (spec.size() > 4 && spec.compare(spec.size() - 4, 4, ".npz") == 0) {
+    entries = io::read_npz(spec);
+  } else {
+    std::string group = "/params";
+    if (auto colon = spec.rfind(":/"); colon != std::string::npos) {
+      file = spec.substr(0, colon);
+      group = spec.substr(colon + 1);
+    }
+    for (const auto& name : io::list_hdf5_datasets(file, group)) {
+      entries.emplace_back(name, io::read_hdf5_dataset(file, group + "/" + name));
+    }
+  }
+  std::map<std::string, size_t> by_flat;
+  for (size_t i = 0; i < g.params.size(); ++i) {
+    if (!g.params[i].tied_to) by_flat[g.params[i].flat_name()] = i;
+  }
+  std::vector<std::string> unknown, wrong_shape;
+  std::set<std::string> seen;
+  for (const auto& [name, array] : entries) {
+    auto it = by_flat.find(name);
+    if (it == by_flat.end()) {
+      unknown.push_back(name);
+      continue;
+    }
+    seen.insert(name);
+    at::Tensor t = tensor_from_array(array);
+    at::Tensor& target = values[it->second];
+    if (!shapes_match(t.sizes(), target.sizes())) {
+      wrong_shape.push_back(name + " (file " + shape_text(t.sizes()) + ", model " + shape_text(target.sizes()) + ")");
+      continue;
+    }
+    target.copy_(t.reshape(target.sizes()));
+  }
+  std::vector<std::string> missing;
+  for (const auto& [flat, i] : by_flat) {
+    if (!seen.count(flat)) missing.push_back(flat);
+  }
+  auto list = [](const std::vector<std::string>& v) {
+    std::string s;
+    for (const auto& x : v) s += (s.empty() ? "" : ", ") + x;
+    return s;
+  };
+  std::string problems;
+  if (!unknown.empty()) problems += "\n  names the model does not have: " + list(unknown);
+  if (!missing.empty()) problems += "\n  parameters the file does not give: " + list(missing);
+  if (!wrong_shape.empty()) problems += "\n  shapes that differ: " + list(wrong_shape);
+  if (!problems.empty()) {
+    throw io::DataError("parameter file '" + spec + "' does not match model '" + g.model + "':" + problems);
+  }
+}
+
+void export_params(const std::string& path, const graph::ModelGraph& g, const std::vector<at::Tensor>& values) {
+  std::vector<std::pair<std::string, io::Array>> entries;
+  for (size_t i = 0; i < g.params.size(); ++i) {
+    if (!g.params[i].tied_to) entries.emplace_back(g.params[i].flat_name(), array_from_tensor(values[i]));
+  }
+  if (path.size() > 4 && path.compare(path.size() - 4, 4, ".npz") == 0) {
+    io::write_npz(path, entries);
+    return;
+  }
+  io::Hdf5OutputFile out(path);
+  out.set_attribute("/", "cvm_version", std::string(CVM_VERSION));
+  out.set_attribute("/", "model", g.model);
+  for (size_t i = 0, k = 0; i < g.params.size(); ++i) {
+    const auto& p = g.params[i];
+    if (p.tied_to) continue;
+    std::string ds = "/params/" + entries[k++].first;
+    out.write_dataset(ds, entries[k - 1].second);
+    out.set_attribute(ds, "unit", dimension_unit(p.dim));
+    out.set_attribute(ds, "doc", p.doc);
+    out.set_attribute(ds, "path", p.path);
+    if (p.lower) out.set_attribute(ds, "bounds", "[" + std::to_string(*p.lower) + ", " + std::to_string(*p.upper) + "]");
+    if (p.prior) out.set_attribute(ds, "prior", graph::to_string(*p.prior));
+    out.set_attribute(ds, "fixed", static_cast<int64_t>(p.fixed));
+  }
+  out.commit();
+}
+
+}  // namespace cvm::interp

@@ -1,0 +1,26 @@
+// Parameter tensors of a run: built from the graph's values and initialisers, then
+// optionally replaced from a parameter file (convis's .npz or an HDF5 bundle), and
+// exported in the same formats. Numbers are stored in base units (s, deg, Hz), as convis
+// stores them; a tied parameter shares its target's tensor.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "frontend/graph/model_graph.h"
+
+namespace cvm::interp {
+
+/// One tensor per graph parameter (same order). `model_dir` resolves relative file names
+/// in `load(...)` initialisers.
+std::vector<at::Tensor> materialise_params(const graph::ModelGraph& g, const std::string& model_dir);
+
+/// Replaces values from P.npz, P.h5 (datasets in /params) or P.h5:/group, by convis's flat
+/// names. Unknown names, missing names and shape mismatches are errors that list them.
+void load_param_file(const std::string& spec, const graph::ModelGraph& g, std::vector<at::Tensor>& values);
+
+/// Writes every parameter that is not tied to another: .npz (convis's load_parameters
+/// format) or .h5 (/params/<flat_name> with unit and doc attributes).
+void export_params(const std::string& path, const graph::ModelGraph& g, const std::vector<at::Tensor>& values);
+
+}  // namespace cvm::interp
