@@ -14,13 +14,25 @@ const char* severity_word(Severity s) {
   return "error";
 }
 
-// Non-printable bytes are shown as '?' so a binary file cannot garble the terminal.
+// Control bytes, and any byte of a line that is not valid UTF-8, are shown as '?' so a
+// binary file cannot garble the terminal.
 std::string printable(const std::string& s) {
+  bool ascii_only = false;
+  for (size_t i = 0; i < s.size();) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    size_t len = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
+    bool ok = len > 0 && i + len <= s.size();
+    for (size_t k = 1; ok && k < len; ++k) ok = (static_cast<unsigned char>(s[i + k]) & 0xC0) == 0x80;
+    if (!ok) {
+      ascii_only = true;
+      break;
+    }
+    i += len;
+  }
   std::string out = s;
   for (auto& c : out) {
     unsigned char u = static_cast<unsigned char>(c);
-    if (u < 0x20 && c != '\t') c = '?';
-    if (u == 0x7f) c = '?';
+    if ((u < 0x20 && c != '\t') || u == 0x7f || (ascii_only && u >= 0x80)) c = '?';
   }
   return out;
 }

@@ -92,6 +92,7 @@ void check_fit(const Program& program, FileId file, const ast::FitDecl& fit,
   }
   if (fit.targets.empty()) sink.error("E0701", fit.range, "a fit needs at least one target");
   std::set<int> reached;
+  bool targets_ok = true;
   for (const auto& t : fit.targets) {
     const graph::GraphOutput* out = nullptr;
     std::vector<std::string> names;
@@ -102,6 +103,7 @@ void check_fit(const Program& program, FileId file, const ast::FitDecl& fit,
     if (!out) {
       auto& d = sink.error("E0301", t.output.range, "model '" + model + "' has no output '" + t.output.name + "'");
       d.help = did_you_mean(t.output.name, names);
+      targets_ok = false;
       continue;
     }
     auto up = upstream(g, out->source);
@@ -140,7 +142,7 @@ void check_fit(const Program& program, FileId file, const ast::FitDecl& fit,
           used |= q == index || (gp.tied_to && *gp.tied_to == p.str());
         }
       }
-      if (!used && !fit.targets.empty()) {
+      if (!used && !fit.targets.empty() && targets_ok) {
         sink.error("E0703", p.range, "no target depends on free parameter '" + p.str() + "'");
       }
     }

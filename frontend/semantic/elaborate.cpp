@@ -71,7 +71,7 @@ class Elaborator {
     stack_.push_back(ref.decl);
     std::optional<Interface> result;
     if (ref.decl->alias) {
-      result = instantiate_alias(ref, args, outer, prefix, use);
+      result = instantiate_alias(ref, args, outer, prefix, use, top);
     } else if (ref.decl->is_primitive) {
       result = instantiate_primitive(ref, args, outer, prefix);
     } else {
@@ -86,7 +86,7 @@ class Elaborator {
   /// come first; arguments given to LN2 override them.
   std::optional<Interface> instantiate_alias(DeclRef ref, const std::vector<ast::Arg>& args,
                                              const Scope& outer, const std::string& prefix,
-                                             SourceRange use) {
+                                             SourceRange use, bool top) {
     const ast::Instance& inst = *ref.decl->alias;
     auto target = lookup(ref.file, inst.type);
     if (!target) return std::nullopt;
@@ -109,7 +109,7 @@ class Elaborator {
       preset_ranges_[a.name.name] = a.value->range;
     }
     presets_.push_back(std::move(preset));
-    auto iface = instantiate(*target, args, inst.overrides, outer, prefix, use);
+    auto iface = instantiate(*target, args, inst.overrides, outer, prefix, use, top);
     presets_.pop_back();
     return iface;
   }
@@ -274,6 +274,7 @@ class Elaborator {
       const ast::Arg* arg = it->second.first;
       if (it->second.second) {
         int target = g_.find_param(*it->second.second);
+        if (target < 0) return std::nullopt;  // its declaration failed (reported)
         const graph::Parameter& tp = g_.params[static_cast<size_t>(target)];
         if (tp.dim != gp.dim || (tp.type == "tensor") != (gp.type == "tensor")) {
           sink_.error("E0401", arg->value->range,
@@ -319,7 +320,8 @@ class Elaborator {
       if (!v) return false;
       auto add = [&](const Value& x) {
         if (x.kind != ValueKind::Number || !x.is_integer || x.number < 1) {
-          sink_.error("E0501", d->range, "a tensor dimension must be a positive integer");
+          auto& diag = sink_.error("E0501", d->range, "a tensor dimension must be a positive integer");
+          if (current_use_.valid()) diag.notes.push_back({current_use_, "in the layer declared here"});
           return false;
         }
         shape.push_back(static_cast<int64_t>(x.number));
@@ -442,7 +444,12 @@ class Elaborator {
   std::optional<int64_t> channels_of(const std::optional<ast::TypeRef>& type, const Scope& inner) {
     if (!type || type->dims.empty()) return std::nullopt;
     auto v = evaluate(*type->dims[0], inner, sink_);
-    if (!v || v->kind != ValueKind::Number || !v->is_integer || v->number < 1) return std::nullopt;
+    if (!v) return std::nullopt;
+    if (v->kind != ValueKind::Number || !v->is_integer || v->number < 1) {
+      auto& d = sink_.error("E0501", type->dims[0]->range, "a channel count must be a positive integer");
+      if (current_use_.valid()) d.notes.push_back({current_use_, "in the layer declared here"});
+      return std::nullopt;
+    }
     return static_cast<int64_t>(v->number);
   }
 
@@ -458,6 +465,7 @@ class Elaborator {
     std::map<std::string, Interface> layers;
     std::map<std::string, SourceRange> declared;                 // every name, for duplicates
     std::map<std::string, int> output_wires;
+    std::set<std::string> failed;  // layers that could not be built: no follow-up errors
   };
 
   bool declare(Signals& s, const ast::Ident& name, const char* what) {
@@ -518,27 +526,34 @@ class Elaborator {
     }
     for (const auto& p : decl.params) {
       if (!declare(s, p.name, "name")) continue;
-      auto index = make_param(p, prefix + p.name.name, inner, outer, *bound);
-      if (index) inner.parameters[p.name.name] = prefix + p.name.name;
+      make_param(p, prefix + p.name.name, inner, outer, *bound);
+      // Known by name even when its declaration failed, so uses do not report again.
+      inner.parameters[p.name.name] = prefix + p.name.name;
     }
     for (const auto& l : decl.layers) {
       if (!declare(s, l.name, "name")) continue;
       auto target = lookup(ref.file, l.instance.type);
-      if (!target) continue;
+      if (!target) {
+        s.failed.insert(l.name.name);
+        continue;
+      }
       SourceRange saved = current_use_;
       current_use_ = l.range;
       auto sub = instantiate(*target, l.instance.args, l.instance.overrides, inner,
                              prefix + l.name.name + ".", l.instance.range);
       current_use_ = saved;
       if (sub) s.layers[l.name.name] = std::move(*sub);
+      else s.failed.insert(l.name.name);
     }
     for (const auto& o : decl.outputs) {
       if (!declare(s, o.name, "name")) continue;
       s.output_wires[o.name.name] = new_wire();
     }
+    size_t errors_before_connections = sink_.error_count();
     for (const auto& c : decl.connections) {
       for (size_t i = 0; i + 1 < c.chain.size(); ++i) connect(s, c.chain[i], c.chain[i + 1]);
     }
+    bool connections_failed = sink_.error_count() > errors_before_connections;
     for (const auto& o : decl.outputs) {
       auto it = s.output_wires.find(o.name.name);
       if (it == s.output_wires.end()) continue;
@@ -546,6 +561,7 @@ class Elaborator {
         if (auto src = source_of(s, *o.source)) wires_[static_cast<size_t>(it->second)].push_back({*src, o.source->range});
       }
       if (wires_[static_cast<size_t>(it->second)].empty()) {
+        if (!s.failed.empty() || connections_failed || (o.source && sink_.has_errors())) continue;
         auto& d = sink_.error("E0308", o.name.range, "output '" + o.name.name + "' is not connected");
         d.help = "write 'output " + o.name.name + " = LAYER' or connect 'LAYER -> " + o.name.name + "'";
         continue;
@@ -556,9 +572,10 @@ class Elaborator {
     if (decl.outputs.empty()) {
       sink_.error("E0308", decl.name.range, "model '" + decl.name.name + "' has no output");
     }
-    // Every input port of every layer must be fed.
+    // Every input port of every layer must be fed (unless a connection failed: reported).
     for (const auto& l : decl.layers) {
       auto it = s.layers.find(l.name.name);
+      if (connections_failed) break;
       if (it == s.layers.end()) continue;
       for (const auto& [port, wire] : it->second.inputs) {
         if (wires_[static_cast<size_t>(wire)].empty()) {
@@ -583,6 +600,7 @@ class Elaborator {
 
   std::optional<Src> source_of(Signals& s, const ast::Path& p) {
     const std::string& head = p.parts[0].name;
+    if (s.failed.count(head)) return std::nullopt;
     if (auto it = s.sources.find(head); it != s.sources.end()) {
       if (p.parts.size() > 1) {
         sink_.error("E0301", p.range, "input '" + head + "' has no port '" + p.parts[1].name + "'");
@@ -621,6 +639,7 @@ class Elaborator {
 
   std::optional<int> sink_of(Signals& s, const ast::Path& p) {
     const std::string& head = p.parts[0].name;
+    if (s.failed.count(head)) return std::nullopt;
     if (auto it = s.output_wires.find(head); it != s.output_wires.end()) return it->second;
     if (auto it = s.layers.find(head); it != s.layers.end()) {
       const Interface& l = it->second;
@@ -680,7 +699,9 @@ class Elaborator {
       graph::Parameter& p = g_.params[static_cast<size_t>(index)];
       if (o.value->kind == ast::ExprKind::Path && outer.parameters.count(o.value->path.str())) {
         const std::string& target = outer.parameters.at(o.value->path.str());
-        const graph::Parameter& tp = g_.params[static_cast<size_t>(g_.find_param(target))];
+        int target_index = g_.find_param(target);
+        if (target_index < 0) continue;  // its declaration failed (reported)
+        const graph::Parameter& tp = g_.params[static_cast<size_t>(target_index)];
         if (tp.dim != p.dim) {
           sink_.error("E0401", o.value->range, "'" + o.path.str() + "' is " + dimension_name(p.dim) +
                                                    ", but '" + target + "' is " + dimension_name(tp.dim));

@@ -129,7 +129,9 @@ void Program::load_imports(FileId id, DiagnosticSink& sink) {
       auto& d = sink.error(imp.is_file ? "E0204" : "E0201", imp.range,
                            imp.is_file ? "cannot find imported file '" + shown + "'"
                                        : "unknown library module '" + shown + "'");
-      if (imp.is_file) d.help = "looked for " + path;
+      if (imp.is_file) {
+        d.help = "looked for " + (fs::path(src.name).parent_path() / imp.file).lexically_normal().string();
+      }
       continue;
     }
     std::string name = imp.is_file ? (fs::path(src.name).parent_path() / imp.file).lexically_normal().string()

@@ -108,11 +108,10 @@ class SyntaxErrorListener : public antlr4::BaseErrorListener {
 
   void syntaxError(antlr4::Recognizer* recognizer, antlr4::Token* offending, size_t, size_t,
                    const std::string&, std::exception_ptr) override {
-    if (!offending) return;
+    // Only the first syntax error of a file is reported: after it, the parser's recovery
+    // guesses, and later errors are mostly consequences of the first.
+    if (!offending || reported_) return;
     SourceRange range = token_range(offending);
-    // One error per position: ANTLR's recovery can report the same place twice.
-    if (range.begin == last_begin_ && reported_) return;
-    last_begin_ = range.begin;
     reported_ = true;
 
     std::string message;
@@ -179,7 +178,6 @@ class SyntaxErrorListener : public antlr4::BaseErrorListener {
   FileId file_;
   const std::vector<uint32_t>& byte_of_;
   DiagnosticSink& sink_;
-  uint32_t last_begin_ = 0;
   bool reported_ = false;
 };
 

@@ -51,7 +51,8 @@ std::vector<double> gauss_1d(double sigma_px, bool even, double border_factor, d
   if (m < 1.0) return std::vector<double>(even ? 2 : 1, 1.0);
   const double shift = even ? 0.5 : 0.0;
   std::vector<double> g = arange(1.0 - m - shift, m + shift);
-  for (double& v : g) v = std::clamp(a * std::exp(-0.5 * (v * v) / (sigma_px * sigma_px)), 0.0, 1.0);
+  for (double& v : g)
+    v = std::clamp(a * std::exp(-0.5 * (v * v) / (sigma_px * sigma_px)), 0.0, 1.0);
   return g;
 }
 
