@@ -146,7 +146,8 @@ int run(const RunRequest& r) {
         at::Tensor o = outputs[k].to(at::kFloat).contiguous();
         if (t0 == 0) {
           out.add_stream(names[k], {o.size(0), o.size(1), o.size(3), o.size(4)});
-          out.set_attribute("/outputs/" + names[k], "unit", k < g.outputs.size() ? std::string("1") : std::string("1"));
+          // Signals are dimensionless in std.convis (rates and spikes get units with the retina).
+          out.set_attribute("/outputs/" + names[k], "unit", std::string("1"));
           out.set_attribute("/outputs/" + names[k], "steps_per_second", g.resolution.steps_per_second);
           out.set_attribute("/outputs/" + names[k], "pixels_per_degree", g.resolution.pixels_per_degree);
           shapes[k] = o;
@@ -169,7 +170,7 @@ int run(const RunRequest& r) {
       for (size_t k = 0; k < names.size(); ++k) {
         auto sz = shapes[k].sizes().vec();
         sz[2] = total;
-        double count = static_cast<double>(at::zeros({1}).numel());
+        double count = 1;
         for (auto d : sz) count *= static_cast<double>(d);
         std::cout << "  /outputs/" << names[k] << " " << shape_text(sz) << "  min " << mins[k] << "  mean "
                   << sums[k] / count << "  max " << maxs[k] << "\n";

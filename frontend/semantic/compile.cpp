@@ -39,7 +39,19 @@ bool check_file(Compilation& c, const std::string& path) {
     if (m.is_primitive || needs_arguments(m)) continue;
     if (auto g = elaborate(c.program, *c.entry, *c.entry, m, c.sink)) graphs.emplace(m.name.name, std::move(*g));
   }
-  for (const auto& fit : f->ast.fits) check_fit(c.program, *c.entry, fit, graphs, c.sink);
+  for (const auto& fit : f->ast.fits) {
+    // A fit may name an imported model: build its graph too.
+    std::string name = fit.model.str();
+    auto visible = c.program.visible(*c.entry);
+    auto it = visible.find(name);
+    if (!graphs.count(name) && it != visible.end() && it->second.file != *c.entry &&
+        !it->second.decl->is_primitive && !needs_arguments(*it->second.decl)) {
+      if (auto g = elaborate(c.program, *c.entry, it->second.file, *it->second.decl, c.sink)) {
+        graphs.emplace(name, std::move(*g));
+      }
+    }
+    check_fit(c.program, *c.entry, fit, graphs, c.sink);
+  }
   return !c.sink.has_errors();
 }
 

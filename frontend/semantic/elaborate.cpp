@@ -69,6 +69,11 @@ class Elaborator {
       }
     }
     stack_.push_back(ref.decl);
+    // An alias's preset arguments apply to the instance it names, never to the layers
+    // nested inside it: every other instance starts with no presets.
+    bool from_alias = alias_call_;
+    alias_call_ = false;
+    if (!from_alias) presets_.emplace_back();
     std::optional<Interface> result;
     if (ref.decl->alias) {
       result = instantiate_alias(ref, args, outer, prefix, use, top);
@@ -77,6 +82,7 @@ class Elaborator {
     } else {
       result = instantiate_model(ref, args, outer, prefix, top);
     }
+    if (!from_alias) presets_.pop_back();
     stack_.pop_back();
     if (result) apply_overrides(overrides, outer, prefix, ref.decl->name.name);
     return result;
@@ -109,6 +115,7 @@ class Elaborator {
       preset_ranges_[a.name.name] = a.value->range;
     }
     presets_.push_back(std::move(preset));
+    alias_call_ = true;
     auto iface = instantiate(*target, args, inst.overrides, outer, prefix, use, top);
     presets_.pop_back();
     return iface;
@@ -722,6 +729,9 @@ class Elaborator {
       }
       p.value = *v;
       p.tied_to.reset();
+      for (auto& q : g_.params) {
+        if (q.tied_to && *q.tied_to == path) q.value = *v;
+      }
     }
   }
 
@@ -907,6 +917,7 @@ class Elaborator {
   std::map<std::pair<int, int>, std::optional<int64_t>> expected_channels_;
   std::vector<TopOutput> top_outputs_;
   std::vector<std::map<std::string, Value>> presets_;
+  bool alias_call_ = false;
   std::map<std::string, SourceRange> preset_ranges_;
   SourceRange current_use_;
 };

@@ -30,7 +30,7 @@ const graph::Parameter& param(const graph::ModelGraph& g, const std::string& pat
 
 }  // namespace
 
-TEST_CASE("--set with units", "[command_line]") {
+TEST_CASE("a setting (--set) with units", "[command_line]") {
   auto l = example();
   REQUIRE(apply_setting(l->c, l->g, "lowpass.tau=20 ms"));
   CHECK(param(l->g, "lowpass.tau").value.number == Approx(0.02));
@@ -41,7 +41,7 @@ TEST_CASE("--set with units", "[command_line]") {
   CHECK_FALSE(l->c.sink.has_errors());
 }
 
-TEST_CASE("--set checks the unit and the bounds", "[command_line]") {
+TEST_CASE("a setting (--set) checks the unit and the bounds", "[command_line]") {
   auto l = example();
   CHECK_FALSE(apply_setting(l->c, l->g, "lowpass.tau=20"));
   REQUIRE(test::first_error(l->c.sink));
@@ -57,7 +57,7 @@ TEST_CASE("--set checks the unit and the bounds", "[command_line]") {
   CHECK(test::first_error(n->c.sink)->code == "E0401");
 }
 
-TEST_CASE("--set of an unknown path suggests a name", "[command_line]") {
+TEST_CASE("a setting (--set) of an unknown path suggests a name", "[command_line]") {
   auto l = example();
   CHECK_FALSE(apply_setting(l->c, l->g, "lowpass.tua=20 ms"));
   const auto* d = test::first_error(l->c.sink);
@@ -70,7 +70,7 @@ TEST_CASE("--set of an unknown path suggests a name", "[command_line]") {
   CHECK(l->c.sources.file(d->range.file).name == "<--set>");
 }
 
-TEST_CASE("--set of a tied path points at its source", "[command_line]") {
+TEST_CASE("a setting (--set) of a tied path points at its source", "[command_line]") {
   auto l = example();
   CHECK_FALSE(apply_setting(l->c, l->g, "nl.scale=3"));
   const auto* d = test::first_error(l->c.sink);
@@ -80,14 +80,14 @@ TEST_CASE("--set of a tied path points at its source", "[command_line]") {
   CHECK(d->help == "set 'gain' instead");
 }
 
-TEST_CASE("--set of a tie's source updates the tied parameters", "[command_line]") {
+TEST_CASE("a setting (--set) of a tie's source updates the tied parameters", "[command_line]") {
   auto l = example();
   REQUIRE(apply_setting(l->c, l->g, "gain=3"));
   CHECK(param(l->g, "gain").value.number == 3.0);
   CHECK(param(l->g, "nl.scale").value.number == 3.0);
 }
 
-TEST_CASE("--set needs PATH=VALUE and a valid expression", "[command_line]") {
+TEST_CASE("a setting (--set) needs PATH=VALUE and a valid expression", "[command_line]") {
   auto l = example();
   CHECK_FALSE(apply_setting(l->c, l->g, "gain"));
   CHECK(test::first_error(l->c.sink)->code == "E0801");
@@ -99,7 +99,7 @@ TEST_CASE("--set needs PATH=VALUE and a valid expression", "[command_line]") {
   CHECK(setting_path("gain") == "gain");
 }
 
-TEST_CASE("--set of a tensor takes an initialiser", "[command_line]") {
+TEST_CASE("a setting (--set) of a tensor takes an initialiser", "[command_line]") {
   auto l = example();
   REQUIRE(apply_setting(l->c, l->g, "conv.weight=gaussian(sigma = 3 px)"));
   const auto& w = param(l->g, "conv.weight");
