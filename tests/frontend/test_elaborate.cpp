@@ -119,9 +119,8 @@ TEST_CASE("a conditional parameter exists when its condition holds", "[elaborate
   CHECK(g.nodes[0].arg("bias")->boolean);
 }
 
-// BUG: an alias's preset arguments leak into every instance nested in the aliased model:
-// `bias = true` meant for LN's formal `bias` is also applied to Conv3d's tensor parameter
-// `bias`, giving a type error (and a spurious "layer 'nonlinearity' is not connected").
+// An alias's arguments reach only the aliased model: `bias = true` is LN's formal, not
+// Conv3d's tensor parameter of the same name.
 TEST_CASE("alias arguments apply only to the aliased model", "[elaborate]") {
   auto g = build("import std.convis\nmodel M = LN(kernel_dim = [2, 3, 3], bias = true)", "M");
   CHECK(param_paths(g) == Strings{"conv.weight", "conv.bias"});
@@ -325,9 +324,7 @@ model Outer {
   CHECK(*param(g, "mid.inner.nl.scale").tied_to == "mid.inner.g");
 }
 
-// BUG: overriding a parameter (`{ g = 2.5 }`) does not update the parameters tied to it:
-// `inner.nl.scale` (tied_to "inner.g") keeps the old value 1.5. apply_setting (--set)
-// updates tied copies; apply_overrides does not.
+// Overriding a parameter (`{ g = 2.5 }`) updates the parameters tied to it.
 TEST_CASE("an override of a parameter updates the parameters tied to it", "[elaborate]") {
   auto g = build(R"(import std.convis
 model Inner {
