@@ -63,9 +63,10 @@ std::vector<std::unique_ptr<io::FrameSource>> open_sources(const RunRequest& r, 
     size_t index = 0;
     if (name.empty()) {
       if (g.inputs.size() != 1 || r.inputs.size() != 1) {
-        std::string names;
-        for (const auto& in : g.inputs) names += (names.empty() ? "" : ", ") + in.name;
-        throw io::DataError("model '" + g.model + "' has inputs " + names + "; give --input NAME=F.h5:/dataset for each");
+        std::vector<std::string> names;
+        for (const auto& in : g.inputs) names.push_back(in.name);
+        throw io::DataError("model '" + g.model + "' has inputs " + join_names(names) +
+                            "; give --input NAME=F.h5:/dataset for each");
       }
     } else {
       index = g.inputs.size();

@@ -68,6 +68,12 @@ std::string closest_name(const std::string& name, const std::vector<std::string>
   return best;
 }
 
+std::string join_names(const std::vector<std::string>& names) {
+  std::string out;
+  for (const auto& n : names) out += (out.empty() ? "" : ", ") + n;
+  return out;
+}
+
 std::string did_you_mean(const std::string& name, const std::vector<std::string>& candidates) {
   std::string best = closest_name(name, candidates);
   return best.empty() ? std::string() : "did you mean '" + best + "'?";

@@ -54,6 +54,9 @@ class DiagnosticSink {
 /// Closest candidate to `name` by edit distance, or "" when none is close enough.
 std::string closest_name(const std::string& name, const std::vector<std::string>& candidates);
 
+/// Names separated by ", " (for "its arguments are: ..." lists).
+std::string join_names(const std::vector<std::string>& names);
+
 /// "did you mean 'x'?" for the closest candidate, or "" when none is close enough.
 std::string did_you_mean(const std::string& name, const std::vector<std::string>& candidates);
 

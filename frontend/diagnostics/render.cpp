@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "frontend/source/utf8.h"
+
 namespace cvm {
 namespace {
 
@@ -17,22 +19,11 @@ const char* severity_word(Severity s) {
 // Control bytes, and any byte of a line that is not valid UTF-8, are shown as '?' so a
 // binary file cannot garble the terminal.
 std::string printable(const std::string& s) {
-  bool ascii_only = false;
-  for (size_t i = 0; i < s.size();) {
-    unsigned char c = static_cast<unsigned char>(s[i]);
-    size_t len = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
-    bool ok = len > 0 && i + len <= s.size();
-    for (size_t k = 1; ok && k < len; ++k) ok = (static_cast<unsigned char>(s[i + k]) & 0xC0) == 0x80;
-    if (!ok) {
-      ascii_only = true;
-      break;
-    }
-    i += len;
-  }
+  bool invalid = first_invalid_utf8(s).has_value();
   std::string out = s;
   for (auto& c : out) {
     unsigned char u = static_cast<unsigned char>(c);
-    if ((u < 0x20 && c != '\t') || u == 0x7f || (ascii_only && u >= 0x80)) c = '?';
+    if ((u < 0x20 && c != '\t') || u == 0x7f || (invalid && u >= 0x80)) c = '?';
   }
   return out;
 }

@@ -77,17 +77,14 @@ std::optional<graph::ModelGraph> compile_model(Compilation& c, const std::string
       auto& d = c.sink.error("E0309", {}, "'" + path + "' has no model '" + model + "'");
       d.help = did_you_mean(model, names);
       if (d.help.empty() && !names.empty()) {
-        std::string list;
-        for (const auto& n : names) list += (list.empty() ? "" : ", ") + n;
-        d.help = "its models are: " + list;
+        d.help = "its models are: " + join_names(names);
       }
       return std::nullopt;
     }
   } else if (candidates.size() == 1) {
     chosen = candidates[0];
   } else {
-    std::string list;
-    for (const auto& n : names) list += (list.empty() ? "" : ", ") + n;
+    std::string list = join_names(names);
     auto& d = c.sink.error("E0309", {}, candidates.empty() ? "'" + path + "' declares no model"
                                                             : "'" + path + "' declares several models");
     if (!candidates.empty()) d.help = "choose one with --model: " + list;

@@ -50,7 +50,7 @@ class Elaborator {
     outer.resolution = resolution_;
     auto iface = instantiate(DeclRef{&model, file}, {}, {}, outer, "", model.range, /*top=*/true);
     if (!iface || sink_.error_count() > errors) return std::nullopt;
-    if (!finish(*iface)) return std::nullopt;
+    if (!finish()) return std::nullopt;
     if (sink_.error_count() > errors) return std::nullopt;
     return std::move(g_);
   }
@@ -204,9 +204,7 @@ class Elaborator {
         auto& d = sink_.error("E0303", where, "'" + decl.name.name + "' has no argument '" + name + "'");
         d.help = did_you_mean(name, names);
         if (d.help.empty() && !names.empty()) {
-          std::string list;
-          for (const auto& n : names) list += (list.empty() ? "" : ", ") + n;
-          d.help = "its arguments are: " + list;
+          d.help = "its arguments are: " + join_names(names);
         }
         ok = false;
         continue;
@@ -619,8 +617,9 @@ class Elaborator {
       const Interface& l = it->second;
       if (p.parts.size() == 1) {
         if (l.outputs.size() == 1) return l.outputs[0].second;
-        std::string ports;
-        for (const auto& o : l.outputs) ports += (ports.empty() ? "" : ", ") + o.first;
+        std::vector<std::string> names;
+        for (const auto& o : l.outputs) names.push_back(o.first);
+        std::string ports = join_names(names);
         auto& d = sink_.error("E0307", p.range, "layer '" + head + "' has several outputs; name one");
         d.help = "its outputs are: " + ports;
         return std::nullopt;
@@ -652,8 +651,9 @@ class Elaborator {
       const Interface& l = it->second;
       if (p.parts.size() == 1) {
         if (l.inputs.size() == 1) return l.inputs[0].second;
-        std::string ports;
-        for (const auto& i : l.inputs) ports += (ports.empty() ? "" : ", ") + i.first;
+        std::vector<std::string> names;
+        for (const auto& i : l.inputs) names.push_back(i.first);
+        std::string ports = join_names(names);
         auto& d = sink_.error("E0307", p.range,
                               l.inputs.empty() ? "layer '" + head + "' takes no input"
                                                : "layer '" + head + "' has several inputs; name one");
@@ -765,7 +765,7 @@ class Elaborator {
     return n.outputs.size() == 1 ? n.path : n.path + "." + n.outputs[static_cast<size_t>(r.port)];
   }
 
-  bool finish(const Interface&) {
+  bool finish() {
     // Resolve every node input to real sources.
     std::vector<std::vector<std::vector<SourceRange>>> ranges(g_.nodes.size());
     for (size_t i = 0; i < g_.nodes.size(); ++i) ranges[i].resize(g_.nodes[i].inputs.size());

@@ -2,6 +2,8 @@
 // One build_<rule>() per grammar rule; generated types never leave this file.
 #include "frontend/syntax/parse.h"
 
+#include "frontend/source/utf8.h"
+
 #include <cmath>
 #include <cstdlib>
 #include <set>
@@ -17,22 +19,8 @@ using P = cvmgen::CvmParser;
 
 // ------------------------------------------------------------------ pre-checks
 
-/// Offset of the first byte that is not valid UTF-8 text (or is NUL), if any.
-std::optional<uint32_t> first_invalid_utf8(const std::string& s) {
-  size_t i = 0, n = s.size();
-  while (i < n) {
-    unsigned char c = static_cast<unsigned char>(s[i]);
-    if (c == 0) return static_cast<uint32_t>(i);
-    size_t len = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
-    if (len == 0 || i + len > n) return static_cast<uint32_t>(i);
-    for (size_t k = 1; k < len; ++k) {
-      if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return static_cast<uint32_t>(i);
-    }
-    if (len == 2 && c < 0xC2) return static_cast<uint32_t>(i);  // overlong
-    i += len;
-  }
-  return std::nullopt;
-}
+/// A number written without '.' or an exponent.
+bool is_integer_literal(const std::string& text) { return text.find_first_of(".eE") == std::string::npos; }
 
 /// Offset where nesting first exceeds kMaxNesting, ignoring strings and comments.
 std::optional<uint32_t> too_deep(const std::string& s) {
@@ -340,7 +328,7 @@ class AstBuilder {
   ast::ExprPtr build_quantity(P::QuantityContext* ctx) {
     auto e = leaf(ast::ExprKind::Number, range(ctx));
     std::string text = ctx->NUMBER()->getText();
-    e->is_integer = text.find_first_of(".eE") == std::string::npos;
+    e->is_integer = is_integer_literal(text);
     e->number = std::strtod(text.c_str(), nullptr);
     if (!std::isfinite(e->number)) {
       sink_.error("E0102", range(ctx->NUMBER()), "number '" + text + "' is too large");
@@ -357,7 +345,7 @@ class AstBuilder {
         ast::UnitFactor f{atom->ID()->getText(), sign, range(atom)};
         if (atom->NUMBER()) {
           std::string p = atom->NUMBER()->getText();
-          if (p.find_first_of(".eE") != std::string::npos || p.size() > 2) {
+          if (!is_integer_literal(p) || p.size() > 2) {
             sink_.error("E0102", range(atom->NUMBER()), "a unit's power must be a small integer");
           } else {
             f.power = sign * (atom->MINUS() ? -1 : 1) * std::atoi(p.c_str());
@@ -567,7 +555,7 @@ class AstBuilder {
         if (c->NUMBER()) {
           auto e = leaf(ast::ExprKind::Number, range(c->NUMBER()));
           e->number = std::strtod(c->NUMBER()->getText().c_str(), nullptr);
-          e->is_integer = c->NUMBER()->getText().find_first_of(".eE") == std::string::npos;
+          e->is_integer = is_integer_literal(c->NUMBER()->getText());
           f.validate_every = std::move(e);
         }
       }

@@ -60,16 +60,17 @@ int setup_model(const ModelRequest& request, ModelSetup& setup) {
   }
   render_all(std::cerr, c.sources, c.sink);  // warnings
   std::string dir = std::filesystem::path(request.file).parent_path().string();
+  if (dir.empty()) dir = ".";
   return guarded(&c, [&] {
-    setup.params = materialise_params(*setup.graph, dir.empty() ? "." : dir);
-    if (!request.params_file.empty()) load_param_file(request.params_file, *setup.graph, setup.params);
-    // --set wins over --params: apply the scalar settings again on top of the file.
-    if (!request.params_file.empty() && !request.sets.empty()) {
-      auto fresh = materialise_params(*setup.graph, dir.empty() ? "." : dir);
-      for (const auto& s : request.sets) {
-        int i = setup.graph->find_param(setting_path(s));
-        if (i >= 0) setup.params[static_cast<size_t>(i)].copy_(fresh[static_cast<size_t>(i)]);
-      }
+    const graph::ModelGraph& g = *setup.graph;
+    setup.params = materialise_params(g, dir);
+    if (request.params_file.empty()) return kExitOk;
+    load_param_file(request.params_file, g, setup.params);
+    // --set wins over --params: the set parameters get their set values back (in place,
+    // so parameters tied to them follow).
+    for (const auto& s : request.sets) {
+      int i = g.find_param(setting_path(s));
+      if (i >= 0) setup.params[static_cast<size_t>(i)].copy_(materialise_param(g.params[static_cast<size_t>(i)], g, dir));
     }
     return kExitOk;
   });

@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <set>
 
+#include "frontend/diagnostics/diagnostic.h"
 #include "interpreter/io/hdf5_file.h"
 #include "interpreter/io/npy.h"
 #include "interpreter/io/npz.h"
@@ -99,13 +100,14 @@ bool shapes_match(at::IntArrayRef a, at::IntArrayRef b) {
 
 }  // namespace
 
+at::Tensor materialise_param(const graph::Parameter& p, const graph::ModelGraph& g, const std::string& model_dir) {
+  return p.type == "tensor" ? initialise(p, g, model_dir) : at::scalar_tensor(p.value.number, at::kFloat);
+}
+
 std::vector<at::Tensor> materialise_params(const graph::ModelGraph& g, const std::string& model_dir) {
   std::vector<at::Tensor> out(g.params.size());
   for (size_t i = 0; i < g.params.size(); ++i) {
-    const auto& p = g.params[i];
-    if (p.tied_to) continue;
-    out[i] = p.type == "tensor" ? initialise(p, g, model_dir)
-                                : at::scalar_tensor(p.value.number, at::kFloat);
+    if (!g.params[i].tied_to) out[i] = materialise_param(g.params[i], g, model_dir);
   }
   for (size_t i = 0; i < g.params.size(); ++i) {
     if (g.params[i].tied_to) out[i] = out[static_cast<size_t>(g.find_param(*g.params[i].tied_to))];
@@ -153,11 +155,7 @@ void load_param_file(const std::string& spec, const graph::ModelGraph& g, std::v
   for (const auto& [flat, i] : by_flat) {
     if (!seen.count(flat)) missing.push_back(flat);
   }
-  auto list = [](const std::vector<std::string>& v) {
-    std::string s;
-    for (const auto& x : v) s += (s.empty() ? "" : ", ") + x;
-    return s;
-  };
+  const auto& list = join_names;
   std::string problems;
   if (!unknown.empty()) problems += "\n  names the model does not have: " + list(unknown);
   if (!missing.empty()) problems += "\n  parameters the file does not give: " + list(missing);

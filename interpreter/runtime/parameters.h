@@ -11,6 +11,10 @@
 
 namespace cvm::interp {
 
+/// The tensor of one parameter that is not tied: its number, or its initialiser applied to
+/// its shape.
+at::Tensor materialise_param(const graph::Parameter& p, const graph::ModelGraph& g, const std::string& model_dir);
+
 /// One tensor per graph parameter (same order). `model_dir` resolves relative file names
 /// in `load(...)` initialisers.
 std::vector<at::Tensor> materialise_params(const graph::ModelGraph& g, const std::string& model_dir);

@@ -1,5 +1,6 @@
 #include "interpreter/runtime/plan.h"
 
+#include "frontend/diagnostics/diagnostic.h"
 #include "interpreter/runtime/layer_registry.h"
 
 namespace cvm::interp {
@@ -40,9 +41,10 @@ graph::SignalRef ExecutionPlan::record_signal(const std::string& path) const {
     }
   }
   if (node < 0) {
-    std::string names;
-    for (const auto& n : graph_.nodes) names += (names.empty() ? "" : ", ") + n.path;
-    throw RuntimeError("--record: model '" + graph_.model + "' has no layer '" + path + "' (its layers: " + names + ")");
+    std::vector<std::string> names;
+    for (const auto& n : graph_.nodes) names.push_back(n.path);
+    throw RuntimeError("--record: model '" + graph_.model + "' has no layer '" + path + "' (its layers: " +
+                       join_names(names) + ")");
   }
   return {graph::SignalRef::Kind::Node, node, port};
 }

@@ -10,6 +10,10 @@ expect_in '"path": "lowpass.tau", "flat_name": "lowpass_tau", "type": "time", "u
 expect_exit 0 "$CVM" params "$ex" --set gain=4 --export "$WORK/p.npz"
 expect_exit 0 "$CVM" params "$ex" --params "$WORK/p.npz"
 expect_in "^gain = 4" "$WORK/stdout"
+# --set wins over --params, and a parameter tied to it follows.
+expect_exit 0 "$CVM" params "$ex" --params "$WORK/p.npz" --set gain=7
+expect_in "^gain = 7" "$WORK/stdout"
+expect_in "^nl.scale = 7  (= gain)" "$WORK/stdout"
 expect_exit 0 "$CVM" params "$ex" --set gain=5 --export "$WORK/p.h5"
 expect_exit 0 "$CVM" params "$ex" --params "$WORK/p.h5"
 expect_in "^gain = 5" "$WORK/stdout"

@@ -296,8 +296,8 @@ model M {
   CHECK(g.outputs[0].channels == 3);
 }
 
-TEST_CASE("nested models have dotted parameter and node paths", "[elaborate]") {
-  auto g = build(R"(import std.convis
+// A model whose parameter `g` is tied to its layer's `nl.scale`.
+const char* kInnerWithTie = R"(import std.convis
 model Inner {
   input x
   param g: real = 1.5
@@ -305,7 +305,10 @@ model Inner {
   x -> nl
   output y = nl
 }
-model Middle {
+)";
+
+TEST_CASE("nested models have dotted parameter and node paths", "[elaborate]") {
+  auto g = build(std::string(kInnerWithTie) + R"(model Middle {
   input x
   layer inner = Inner() { g = 2.5 }
   x -> inner
@@ -326,15 +329,7 @@ model Outer {
 
 // Overriding a parameter (`{ g = 2.5 }`) updates the parameters tied to it.
 TEST_CASE("an override of a parameter updates the parameters tied to it", "[elaborate]") {
-  auto g = build(R"(import std.convis
-model Inner {
-  input x
-  param g: real = 1.5
-  layer nl = NLRectifyScale(scale = g)
-  x -> nl
-  output y = nl
-}
-model Outer {
+  auto g = build(std::string(kInnerWithTie) + R"(model Outer {
   input x
   layer inner = Inner() { g = 2.5 }
   x -> inner
