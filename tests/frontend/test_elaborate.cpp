@@ -6,6 +6,7 @@
 #include <fstream>
 
 #include "frontend_test_support.h"
+#include "tests/support/temp_dir.h"
 
 using namespace cvm;
 using cvm::graph::ValueKind;
@@ -542,8 +543,8 @@ TEST_CASE("unknown library modules and missing files are reported at the import"
 
 TEST_CASE("import cycles are reported", "[elaborate]") {
   namespace fs = std::filesystem;
-  fs::path dir = fs::temp_directory_path() / "cvm_test_import_cycle";
-  fs::create_directories(dir);
+  test::TempDir temp("cvm_test_import_cycle");
+  const fs::path& dir = temp.path;
   std::ofstream(dir / "a.cvm") << "import \"b.cvm\"\nmodel A { input x; output y = x }\n";
   std::ofstream(dir / "b.cvm") << "import \"a.cvm\"\nmodel B { input x; output y = x }\n";
   Compilation c;
@@ -565,7 +566,6 @@ TEST_CASE("import cycles are reported", "[elaborate]") {
   Compilation t;
   CHECK(t.program.load((dir / "two.cvm").string(), t.sink).has_value());
   CHECK_FALSE(t.sink.has_errors());
-  fs::remove_all(dir);
 }
 
 TEST_CASE("compile_model picks a model and explains what is missing", "[elaborate]") {

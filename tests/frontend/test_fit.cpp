@@ -5,22 +5,20 @@
 #include <fstream>
 
 #include "frontend_test_support.h"
+#include "tests/support/temp_dir.h"
 
 using namespace cvm;
 
 namespace {
 
 std::vector<std::string> check_source(const std::string& text) {
-  namespace fs = std::filesystem;
-  fs::path dir = fs::temp_directory_path() / "cvm_test_fit";
-  fs::create_directories(dir);
-  fs::path file = dir / "fit.cvm";
+  test::TempDir dir("cvm_test_fit");
+  std::string file = dir / "fit.cvm";
   std::ofstream(file) << text;
   Compilation c;
-  check_file(c, file.string());
+  check_file(c, file);
   std::vector<std::string> out;
   for (const auto& d : c.sink.all()) out.push_back(d.code + " " + d.message);
-  fs::remove_all(dir);
   return out;
 }
 

@@ -14,6 +14,7 @@
 #include "interpreter/io/hdf5_file.h"
 #include "interpreter/io/npy.h"
 #include "interpreter/io/npz.h"
+#include "tests/support/temp_dir.h"
 
 namespace fs = std::filesystem;
 using cvm::io::Array;
@@ -21,22 +22,7 @@ using cvm::io::DataError;
 
 namespace {
 
-/// A fresh folder under the system temporary directory, removed at the end of the test.
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    static int counter = 0;
-    path = fs::temp_directory_path() /
-           ("cvm_test_io_" + std::to_string(::getpid()) + "_" + std::to_string(counter++));
-    fs::remove_all(path);
-    fs::create_directories(path);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-  std::string operator/(const std::string& name) const { return (path / name).string(); }
-};
+using cvm::test::TempDir;
 
 Array ramp(std::vector<int64_t> shape, float scale = 0.5f) {
   Array a;

@@ -10,13 +10,15 @@
 #include "interpreter/runtime/parameters.h"
 #include "interpreter/runtime/plan.h"
 #include "interpreter/runtime/tensor_array.h"
+#include "tests/support/temp_dir.h"
 
 using namespace cvm;
 
 namespace {
 
 graph::ModelGraph compile_text(Compilation& c, const std::string& source) {
-  std::string path = (std::filesystem::temp_directory_path() / "cvm_test_plan.cvm").string();
+  test::TempDir dir("cvm_test_plan");
+  std::string path = dir / "model.cvm";
   {
     std::ofstream f(path);
     f << source;

@@ -10,6 +10,7 @@
 
 #include "interpreter/io/hdf5_file.h"
 #include "interpreter/io/npz.h"
+#include "tests/support/temp_dir.h"
 
 namespace fs = std::filesystem;
 
@@ -40,8 +41,8 @@ double max_relative_error(const cvm::io::Array& got, const cvm::io::Array& ref) 
 
 TEST_CASE("cvm run reproduces convis's LN on model_ln__random, whole and chunked", "[reference][e2e]") {
   std::string ref = reference_file();
-  fs::path dir = fs::temp_directory_path() / ("cvm_ref_ln_" + std::to_string(::getpid()));
-  fs::create_directories(dir);
+  cvm::test::TempDir temp("cvm_ref_ln");
+  const fs::path& dir = temp.path;
   std::string cvm = CVM_BINARY;
   std::string model = std::string(CVM_TEST_DATA_DIR) + "/data/ln_random.cvm";
   std::string npz = (dir / "ln_params.npz").string();
@@ -61,13 +62,12 @@ TEST_CASE("cvm run reproduces convis's LN on model_ln__random, whole and chunked
     REQUIRE(got.shape == expected.shape);
     CHECK(max_relative_error(got, expected) < 1e-5);
   }
-  fs::remove_all(dir);
 }
 
 TEST_CASE("a parameter file that does not match the model is an error that lists the names", "[reference][e2e]") {
   std::string ref = reference_file();
-  fs::path dir = fs::temp_directory_path() / ("cvm_ref_bad_" + std::to_string(::getpid()));
-  fs::create_directories(dir);
+  cvm::test::TempDir temp("cvm_ref_bad");
+  const fs::path& dir = temp.path;
   std::string npz = (dir / "bad.npz").string();
   cvm::io::Array w = cvm::io::read_hdf5_dataset(ref, "/cases/model_ln__random/params/conv_weight");
   cvm::io::write_npz(npz, {{"conv_wieght", w}});
@@ -82,5 +82,4 @@ TEST_CASE("a parameter file that does not match the model is an error that lists
   std::string text((std::istreambuf_iterator<char>(err)), std::istreambuf_iterator<char>());
   CHECK(text.find("conv_wieght") != std::string::npos);
   CHECK(text.find("conv_weight") != std::string::npos);
-  fs::remove_all(dir);
 }
