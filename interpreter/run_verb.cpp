@@ -116,7 +116,7 @@ int run(const RunRequest& r) {
       return kExitModelError;
     }
     check_sources(g, sources);
-    LayerContext ctx{g.resolution};
+    LayerContext ctx{g.resolution, r.seed.value_or(0)};
     ExecutionPlan plan(g, s.params, ctx);
     for (const auto& path : r.records) plan.record_signal(path);  // fail before running
 

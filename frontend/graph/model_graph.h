@@ -50,6 +50,9 @@ struct NodeInput {
 /// An instance of a primitive layer.
 struct Node {
   std::string path;       // "conv", "ln.conv"
+  /// Prefix of its parameter and state paths: "conv." (or "" when the model is the
+  /// primitive itself, `model M = Delay(delay = 3)`, so its names are convis's: "tau").
+  std::string prefix;
   std::string primitive;  // "Conv3d"
   std::vector<std::pair<std::string, Value>> args;  // every formal of the primitive, evaluated
   std::vector<NodeInput> inputs;

@@ -50,6 +50,7 @@ class Elaborator {
     outer.resolution = resolution_;
     auto iface = instantiate(DeclRef{&model, file}, {}, {}, outer, "", model.range, /*top=*/true);
     if (!iface || sink_.error_count() > errors) return std::nullopt;
+    if (g_.inputs.empty() && top_outputs_.empty()) expose_primitive(*iface, model.range);
     if (!finish()) return std::nullopt;
     if (sink_.error_count() > errors) return std::nullopt;
     return std::move(g_);
@@ -400,6 +401,7 @@ class Elaborator {
 
     graph::Node node;
     node.path = prefix.empty() ? decl.name.name : prefix.substr(0, prefix.size() - 1);
+    node.prefix = prefix;
     node.primitive = decl.name.name;
     node.range = current_use_;
     for (const auto& f : decl.formals) node.args.emplace_back(f.name.name, inner.constants.at(f.name.name));
@@ -763,6 +765,21 @@ class Elaborator {
     if (r.kind == graph::SignalRef::Kind::Input) return g_.inputs[static_cast<size_t>(r.index)].name;
     const auto& n = g_.nodes[static_cast<size_t>(r.index)];
     return n.outputs.size() == 1 ? n.path : n.path + "." + n.outputs[static_cast<size_t>(r.port)];
+  }
+
+  /// `model M = Delay(delay = 3)`: the model is one primitive, so its ports become the
+  /// model's inputs and outputs. A single output is named `output`, as convis's models do.
+  void expose_primitive(const Interface& iface, SourceRange range) {
+    for (const auto& [port, wire] : iface.inputs) {
+      g_.inputs.push_back({port, 1, range});
+      wires_[static_cast<size_t>(wire)].push_back(
+          {Src{Src::Kind::Input, static_cast<int>(g_.inputs.size() - 1), 0}, range});
+    }
+    for (const auto& [port, src] : iface.outputs) {
+      int wire = new_wire();
+      wires_[static_cast<size_t>(wire)].push_back({src, range});
+      top_outputs_.push_back({iface.outputs.size() == 1 ? "output" : port, wire, range});
+    }
   }
 
   bool finish() {

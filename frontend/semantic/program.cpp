@@ -1,5 +1,7 @@
 #include "frontend/semantic/program.h"
 
+#include <algorithm>
+
 #include <cstdlib>
 #include <filesystem>
 
@@ -155,9 +157,22 @@ std::map<std::string, DeclRef> Program::visible(FileId id) const {
   std::map<std::string, DeclRef> out;
   const LoadedFile* f = file(id);
   if (!f) return out;
-  for (FileId imp : f->imports) {
-    if (const LoadedFile* g = file(imp)) {
-      for (const auto& m : g->ast.models) out[m.name.name] = {&m, imp};
+  // A library module is read as one unit: the library files it imports (e.g. std.convis
+  // importing "convis/spiking.cvm") are visible to whoever imports the module.
+  std::vector<FileId> pending(f->imports.begin(), f->imports.end());
+  std::vector<FileId> seen;
+  while (!pending.empty()) {
+    FileId imp = pending.back();
+    pending.pop_back();
+    if (std::find(seen.begin(), seen.end(), imp) != seen.end()) continue;
+    seen.push_back(imp);
+    const LoadedFile* g = file(imp);
+    if (!g) continue;
+    for (const auto& m : g->ast.models) out.emplace(m.name.name, DeclRef{&m, imp});
+    if (g->is_library) {
+      for (FileId sub : g->imports) {
+        if (const LoadedFile* h = file(sub); h && h->is_library) pending.push_back(sub);
+      }
     }
   }
   for (const auto& m : f->ast.models) out[m.name.name] = {&m, id};

@@ -3,7 +3,8 @@
 // each parsed once. Import cycles and missing files are reported at the import.
 //
 // Declarations a file can use by name: its own and those of the files it imports
-// directly. Library modules import what they need themselves.
+// directly. A library module is read as one unit: the library files it imports are visible
+// through it too (std.convis is split into stdlib/convis/*.cvm).
 #pragma once
 
 #include <map>

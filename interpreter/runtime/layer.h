@@ -15,6 +15,10 @@ namespace cvm::interp {
 /// Resolution and run settings a layer may need.
 struct LayerContext {
   Resolution resolution;
+  /// The run's seed (`--seed`, or a fit's `seed`). Random layers draw from a counter-based
+  /// generator keyed by (seed, layer path, cell, step), so the same seed gives the same
+  /// numbers whatever the chunking or thread count.
+  uint64_t seed = 0;
 };
 
 /// An error in the model or data found while running (exit code 1), with the source
@@ -36,6 +40,12 @@ class Layer {
   /// A copy of the state, to restore later (push/pop).
   virtual std::vector<at::Tensor> save_state() const { return {}; }
   virtual void restore_state(const std::vector<at::Tensor>& state) {}
+  /// Sets one declared state variable (`state V` in the primitive's declaration) to a
+  /// value, e.g. an initial membrane potential [x, y]. Layers without settable state refuse.
+  virtual void set_state(const std::string& name, const at::Tensor& value) {
+    (void)value;
+    throw RuntimeError("the state '" + name + "' of this layer cannot be set");
+  }
 
   /// Parameter tensors by local name ("weight"), shared with the plan.
   std::map<std::string, at::Tensor> params;

@@ -17,7 +17,7 @@ ExecutionPlan::ExecutionPlan(const graph::ModelGraph& g, std::vector<at::Tensor>
     Step step{static_cast<int>(i), (*factory)(node, ctx)};
     for (int p : node.params) {
       const std::string& path = g.params[static_cast<size_t>(p)].path;
-      step.layer->params[path.substr(node.path.size() + 1)] = params_[static_cast<size_t>(p)];
+      step.layer->params[path.substr(node.prefix.size())] = params_[static_cast<size_t>(p)];
     }
     steps_.push_back(std::move(step));
   }
