@@ -173,6 +173,8 @@ int cmd_run(const std::vector<std::string>& args) {
       ("output,o", po::value<std::string>(), "output HDF5 file (written under a temporary name, renamed when complete)")
       ("chunk", po::value<int64_t>()->default_value(0), "frames per chunk (default 500); any chunking gives the same result")
       ("seed", po::value<uint64_t>(), "seed for random numbers")
+      ("state", po::value<std::string>()->default_value(""),
+       "initial state: S.h5[:/group] or S.npz with one dataset per state, named like parameters (lif_V)")
       ("record", po::value<std::vector<std::string>>()->composing(), "also save the output of this layer (path), at /outputs/records/PATH")
       ("quiet,q", "print no summary");
   visible.add(model_options());
@@ -184,7 +186,7 @@ int cmd_run(const std::vector<std::string>& args) {
   if (!parse(args, visible, all, pos, vm,
              "usage: cvm run FILE [--model M] (--input F.h5:/dataset | --input F.npy | --stimulus EXPR)\n"
              "               --output OUT.h5 [--chunk N] [--set PATH=VALUE]... [--params P.h5|P.npz]\n"
-             "               [--seed S] [--threads N] [--record PATH]...\n\n"
+             "               [--seed S] [--state S.h5[:/group]] [--threads N] [--record PATH]...\n\n"
              "Runs a model chunk by chunk and writes each output to /outputs/NAME in OUT.h5."))
     return kExitOk;
   if (!vm.count("file")) throw UsageError("cvm run needs a FILE");
@@ -198,6 +200,7 @@ int cmd_run(const std::vector<std::string>& args) {
   r.chunk = vm["chunk"].as<int64_t>();
   if (r.chunk < 0) throw UsageError("--chunk must be positive");
   if (vm.count("seed")) r.seed = vm["seed"].as<uint64_t>();
+  r.state_file = vm["state"].as<std::string>();
   if (vm.count("record")) r.records = vm["record"].as<std::vector<std::string>>();
   r.quiet = vm.count("quiet") > 0;
   r.progress = isatty(STDERR_FILENO) && !r.quiet;

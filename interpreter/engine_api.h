@@ -31,6 +31,7 @@ struct RunRequest {
   int64_t chunk = 0;                 // frames per chunk; 0: the default
   std::optional<uint64_t> seed;
   std::vector<std::string> records;  // layer paths whose output is saved too
+  std::string state_file;            // initial state: S.h5[:/group] or S.npz, by flat state name
   bool progress = false;             // draw a progress bar (stderr is a terminal)
   bool quiet = false;                // no summary
 };

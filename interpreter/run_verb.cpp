@@ -10,6 +10,7 @@
 #include "frontend/semantic/command_line.h"
 #include "interpreter/io/hdf5_file.h"
 #include "interpreter/io/npy.h"
+#include "interpreter/io/named_arrays.h"
 #include "interpreter/kernels/stimuli.h"
 #include "interpreter/runtime/file_hash.h"
 #include "interpreter/runtime/model_setup.h"
@@ -118,6 +119,13 @@ int run(const RunRequest& r) {
     check_sources(g, sources);
     LayerContext ctx{g.resolution, r.seed.value_or(0)};
     ExecutionPlan plan(g, s.params, ctx);
+    if (!r.state_file.empty()) {
+      std::vector<std::pair<std::string, at::Tensor>> states;
+      for (auto& [name, array] : io::read_named_arrays(r.state_file, "/state")) {
+        states.emplace_back(name, tensor_from_array(array));
+      }
+      plan.set_states(states);
+    }
     for (const auto& path : r.records) plan.record_signal(path);  // fail before running
 
     io::Hdf5OutputFile out(r.output);
@@ -135,6 +143,7 @@ int run(const RunRequest& r) {
     for (const auto& p : r.records) names.push_back("records/" + p);
     std::vector<double> mins(names.size(), INFINITY), maxs(names.size(), -INFINITY), sums(names.size(), 0);
     std::vector<at::Tensor> shapes(names.size());
+    std::vector<int64_t> frames_out(names.size(), 0);  // a layer may add frames (TimePadding)
     Progress progress(r.progress, total, "frames");
     auto started = std::chrono::steady_clock::now();
     for (int64_t t0 = 0; t0 < total; t0 += chunk) {
@@ -154,6 +163,7 @@ int run(const RunRequest& r) {
           shapes[k] = o;
         }
         out.append(names[k], o.data_ptr<float>(), o.size(2));
+        frames_out[k] += o.size(2);
         mins[k] = std::min(mins[k], o.min().item<double>());
         maxs[k] = std::max(maxs[k], o.max().item<double>());
         sums[k] += o.sum().item<double>();
@@ -170,7 +180,7 @@ int run(const RunRequest& r) {
                 << " frames/s), wrote " << r.output << "\n";
       for (size_t k = 0; k < names.size(); ++k) {
         auto sz = shapes[k].sizes().vec();
-        sz[2] = total;
+        sz[2] = frames_out[k];
         double count = 1;
         for (auto d : sz) count *= static_cast<double>(d);
         std::cout << "  /outputs/" << names[k] << " " << shape_text(sz) << "  min " << mins[k] << "  mean "

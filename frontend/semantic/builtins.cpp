@@ -11,11 +11,14 @@ constexpr Dimension kTime{1, 0};
 constexpr Dimension kSpace{0, 1};
 
 BuiltinArg num(const char* name, std::optional<double> def = std::nullopt, Dimension d = kNone) {
-  return {name, d, false, false, def};
+  return {name, ArgType::Number, d, def, ""};
 }
 BuiltinArg integer(const char* name, std::optional<double> def = std::nullopt) {
-  return {name, kNone, true, false, def};
+  return {name, ArgType::Integer, kNone, def, ""};
 }
+BuiltinArg boolean(const char* name, bool def) { return {name, ArgType::Bool, kNone, def ? 1.0 : 0.0, ""}; }
+BuiltinArg string(const char* name) { return {name, ArgType::String, kNone, std::nullopt, ""}; }
+BuiltinArg string(const char* name, const char* def) { return {name, ArgType::String, kNone, 0.0, def}; }
 
 const std::vector<Builtin>& table() {
   static const std::vector<Builtin> builtins = {
@@ -30,8 +33,15 @@ const std::vector<Builtin>& table() {
       {"exponential", BuiltinKind::Initialiser,
        {num("tau", std::nullopt, kTime), integer("n", 0), num("amplification", 1.0)},
        "a temporal exponential kernel (convis's exponential_filter_1d)"},
-      {"load", BuiltinKind::Initialiser, {{"file", kNone, false, true, std::nullopt}},
+      {"highpass_exponential", BuiltinKind::Initialiser,
+       {num("tau", std::nullopt, kTime), num("relative_weight", 0.1)},
+       "[1, -exponential(tau, amplification = relative_weight)] (convis's exponential_highpass_filter_1d)"},
+      {"load", BuiltinKind::Initialiser, {string("file")},
        "values read from \"FILE.h5:/dataset\" or \"FILE.npy\""},
+      {"kernel", BuiltinKind::Initialiser,
+       {string("file"), boolean("flip", true), boolean("normalize", false)},
+       "a 1-d (time), 2-d (x, y), 3-d (t, x, y) or 5-d kernel read from \"FILE.h5:/dataset\" or "
+       "\"FILE.npy\" and placed as convis's set_weight places it"},
       // priors (support for checking against bounds)
       {"normal", BuiltinKind::Prior, {num("mu"), num("sigma")}, "normal(mu, sigma)", -kInf, kInf},
       {"lognormal", BuiltinKind::Prior, {num("mu"), num("sigma")}, "log-normal(mu, sigma)", 0, kInf},

@@ -14,12 +14,21 @@ namespace cvm {
 
 enum class BuiltinKind { Initialiser, Prior, Stimulus };
 
+/// What an argument accepts.
+enum class ArgType {
+  Number,   // a number of dimension `dim`
+  Integer,  // a whole number
+  String,   // a string (file names, modes)
+  Bool,     // true or false
+  Numbers,  // a number of dimension `dim`, or a list of them
+};
+
 struct BuiltinArg {
   std::string name;
-  Dimension dim;          // expected dimension of a number
-  bool integer = false;   // must be an integer
-  bool is_string = false; // a string (file names)
-  std::optional<double> default_value;  // in base units; nullopt: required
+  ArgType type = ArgType::Number;
+  Dimension dim;                    // expected dimension of a number
+  std::optional<double> default_value;  // numbers and bools (0/1), in base units; nullopt: required
+  std::string default_text;         // strings: the default when default_value is set
 };
 
 struct Builtin {

@@ -41,6 +41,49 @@ std::optional<Value> eval_number(const ast::Expr& e, const Scope& scope, Diagnos
   return v;
 }
 
+/// Checks one argument of a built-in call against its declared type.
+bool check_builtin_arg(const Value& v, const BuiltinArg& spec, const std::string& what, SourceRange at,
+                       DiagnosticSink& sink) {
+  switch (spec.type) {
+    case ArgType::String:
+      if (v.kind == ValueKind::String) return true;
+      sink.error("E0401", at, what + " must be a string, found " + kind_name(v));
+      return false;
+    case ArgType::Bool:
+      if (v.kind == ValueKind::Bool) return true;
+      sink.error("E0401", at, what + " must be true or false, found " + kind_name(v));
+      return false;
+    case ArgType::Numbers:
+      if (v.kind == ValueKind::List) {
+        BuiltinArg item = spec;
+        item.type = ArgType::Number;
+        for (const auto& x : v.items) {
+          if (!check_builtin_arg(x, item, what, at, sink)) return false;
+        }
+        return true;
+      }
+      break;
+    case ArgType::Number:
+    case ArgType::Integer: break;
+  }
+  Dimension want = spec.type == ArgType::Integer ? Dimension{} : spec.dim;
+  if (v.kind != ValueKind::Number) {
+    sink.error("E0401", at, what + " must be " + dimension_name(want) + ", found " + kind_name(v));
+    return false;
+  }
+  if (v.dim != want) {
+    auto& d = sink.error(v.dim.dimensionless() ? "E0403" : "E0401", at,
+                         what + " must be " + dimension_name(want) + ", found " + dimension_name(v.dim));
+    if (v.dim.dimensionless()) d.help = "add a unit, e.g. '" + spec.name + " = " + (want.time ? "10 ms'" : "0.1 deg'");
+    return false;
+  }
+  if (spec.type == ArgType::Integer && (!v.is_integer || std::floor(v.number) != v.number)) {
+    sink.error("E0401", at, what + " must be an integer");
+    return false;
+  }
+  return true;
+}
+
 std::optional<Value> eval_call(const ast::Expr& e, const Scope& scope, DiagnosticSink& sink) {
   std::string name = e.path.str();
   const Builtin* b = find_builtin(name);
@@ -98,25 +141,9 @@ std::optional<Value> eval_call(const ast::Expr& e, const Scope& scope, Diagnosti
     }
     const BuiltinArg& spec = b->args[index];
     std::string what = "argument '" + spec.name + "' of '" + name + "'";
-    if (spec.is_string) {
-      if (v->kind != ValueKind::String) {
-        sink.error("E0401", a.value->range, what + " must be a string, found " + kind_name(*v));
-        ok = false;
-      }
-    } else if (v->kind != ValueKind::Number) {
-      sink.error("E0401", a.value->range, what + " must be " + dimension_name(spec.dim) +
-                                              ", found " + kind_name(*v));
+    if (!check_builtin_arg(*v, spec, what, a.value->range, sink)) {
       ok = false;
-    } else if (v->dim != spec.dim) {
-      auto& d = sink.error(v->dim.dimensionless() ? "E0403" : "E0401", a.value->range,
-                           what + " must be " + dimension_name(spec.dim) + ", found " +
-                               dimension_name(v->dim));
-      if (v->dim.dimensionless()) d.help = "add a unit, e.g. '" + spec.name + " = " +
-                                           (spec.dim.time ? "10 ms'" : "0.1 deg'");
-      ok = false;
-    } else if (spec.integer && (!v->is_integer || std::floor(v->number) != v->number)) {
-      sink.error("E0401", a.value->range, what + " must be an integer");
-      ok = false;
+      continue;
     }
     given[index] = std::move(v);
   }
@@ -127,7 +154,10 @@ std::optional<Value> eval_call(const ast::Expr& e, const Scope& scope, Diagnosti
         ok = false;
         continue;
       }
-      given[i] = Value::make_number(*b->args[i].default_value, b->args[i].dim, b->args[i].integer);
+      const BuiltinArg& spec = b->args[i];
+      if (spec.type == ArgType::String) given[i] = Value::make_string(spec.default_text);
+      else if (spec.type == ArgType::Bool) given[i] = Value::make_bool(*spec.default_value != 0);
+      else given[i] = Value::make_number(*spec.default_value, spec.dim, spec.type == ArgType::Integer);
     }
     call.args.emplace_back(b->args[i].name, *given[i]);
   }

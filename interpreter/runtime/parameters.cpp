@@ -5,6 +5,7 @@
 
 #include "frontend/diagnostics/diagnostic.h"
 #include "interpreter/io/hdf5_file.h"
+#include "interpreter/io/named_arrays.h"
 #include "interpreter/io/npy.h"
 #include "interpreter/io/npz.h"
 #include "interpreter/kernels/filter_kernels.h"
@@ -116,20 +117,7 @@ std::vector<at::Tensor> materialise_params(const graph::ModelGraph& g, const std
 }
 
 void load_param_file(const std::string& spec, const graph::ModelGraph& g, std::vector<at::Tensor>& values) {
-  std::vector<std::pair<std::string, io::Array>> entries;
-  std::string file = spec;
-  if (spec.size() > 4 && spec.compare(spec.size() - 4, 4, ".npz") == 0) {
-    entries = io::read_npz(spec);
-  } else {
-    std::string group = "/params";
-    if (auto colon = spec.rfind(":/"); colon != std::string::npos) {
-      file = spec.substr(0, colon);
-      group = spec.substr(colon + 1);
-    }
-    for (const auto& name : io::list_hdf5_datasets(file, group)) {
-      entries.emplace_back(name, io::read_hdf5_dataset(file, group + "/" + name));
-    }
-  }
+  std::vector<std::pair<std::string, io::Array>> entries = io::read_named_arrays(spec, "/params");
   std::map<std::string, size_t> by_flat;
   for (size_t i = 0; i < g.params.size(); ++i) {
     if (!g.params[i].tied_to) by_flat[g.params[i].flat_name()] = i;

@@ -1,5 +1,8 @@
 #include "interpreter/runtime/plan.h"
 
+#include <algorithm>
+#include <map>
+
 #include "frontend/diagnostics/diagnostic.h"
 #include "interpreter/runtime/layer_registry.h"
 
@@ -87,6 +90,33 @@ std::vector<at::Tensor> ExecutionPlan::run_chunk(const std::vector<at::Tensor>& 
 
 void ExecutionPlan::reset_state() {
   for (auto& s : steps_) s.layer->reset_state();
+}
+
+void ExecutionPlan::set_states(const std::vector<std::pair<std::string, at::Tensor>>& values) {
+  std::map<std::string, std::pair<Layer*, std::string>> by_flat;
+  for (auto& step : steps_) {
+    const graph::Node& node = graph_.nodes[static_cast<size_t>(step.node)];
+    for (const auto& s : node.states) {
+      std::string flat = node.prefix + s;
+      std::replace(flat.begin(), flat.end(), '.', '_');
+      by_flat[flat] = {step.layer.get(), s};
+    }
+  }
+  std::vector<std::string> unknown;
+  for (const auto& [name, value] : values) {
+    auto it = by_flat.find(name);
+    if (it == by_flat.end()) {
+      unknown.push_back(name);
+      continue;
+    }
+    it->second.first->set_state(it->second.second, value);
+  }
+  if (!unknown.empty()) {
+    std::vector<std::string> known;
+    for (const auto& k : by_flat) known.push_back(k.first);
+    throw RuntimeError("model '" + graph_.model + "' has no state " + join_names(unknown) +
+                       (known.empty() ? " (it has no state)" : " (its states: " + join_names(known) + ")"));
+  }
 }
 
 void ExecutionPlan::push_state() {

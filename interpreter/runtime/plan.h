@@ -23,6 +23,9 @@ class ExecutionPlan {
                                     std::vector<at::Tensor>* recorded = nullptr);
 
   void reset_state();
+  /// Sets state variables by flat name ("lif_V": layer path and state name joined with
+  /// '_', as parameters are named). Every name must be a declared state of some layer.
+  void set_states(const std::vector<std::pair<std::string, at::Tensor>>& values);
   void push_state();
   void pop_state();
 
