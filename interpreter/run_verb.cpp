@@ -11,7 +11,7 @@
 #include "interpreter/io/hdf5_file.h"
 #include "interpreter/io/npy.h"
 #include "interpreter/io/named_arrays.h"
-#include "interpreter/kernels/stimuli.h"
+#include "interpreter/kernels/stimulus_factory.h"
 #include "interpreter/runtime/file_hash.h"
 #include "interpreter/runtime/model_setup.h"
 #include "interpreter/runtime/plan.h"
@@ -30,19 +30,6 @@ std::unique_ptr<io::FrameSource> open_input(const std::string& spec) {
   throw io::DataError("input '" + spec + "': give F.h5:/dataset or F.npy");
 }
 
-std::unique_ptr<io::FrameSource> make_stimulus(const graph::Value& call) {
-  auto n = [&](const char* name) { return call.arg(name)->number; };
-  auto i = [&](const char* name) { return static_cast<int64_t>(call.arg(name)->number); };
-  for (const char* dim : {"t", "x", "y"}) {
-    if (i(dim) < 1) throw io::DataError(std::string("stimulus size '") + dim + "' must be at least 1");
-  }
-  if (call.text == "moving_grating") {
-    return std::make_unique<kernels::MovingGrating>(i("t"), i("x"), i("y"), n("vt"), n("vx"), n("vy"));
-  }
-  if (call.text == "impulse") return std::make_unique<kernels::Impulse>(i("t"), i("x"), i("y"), i("at"), n("amplitude"));
-  throw io::DataError("stimulus '" + call.text + "' is not implemented");
-}
-
 /// The sources for each graph input, in graph order.
 std::vector<std::unique_ptr<io::FrameSource>> open_sources(const RunRequest& r, ModelSetup& s) {
   const graph::ModelGraph& g = *s.graph;
@@ -51,7 +38,7 @@ std::vector<std::unique_ptr<io::FrameSource>> open_sources(const RunRequest& r, 
     if (g.inputs.size() != 1) throw io::DataError("--stimulus feeds a model with one input; '" + g.model + "' has " + std::to_string(g.inputs.size()));
     auto v = evaluate_stimulus(s.compilation, g.resolution, r.stimulus);
     if (!v) return {};
-    sources[0] = make_stimulus(*v);
+    sources[0] = kernels::make_stimulus(*v);
     return sources;
   }
   for (const auto& spec : r.inputs) {
