@@ -262,6 +262,27 @@ bool hdf5_has_dataset(const std::string& file, const std::string& dataset) {
   return obj && H5Iget_type(obj.get()) == H5I_DATASET;
 }
 
+std::optional<double> read_hdf5_number_attribute(const std::string& file, const std::string& object,
+                                                 const std::string& key) {
+  Handle f = open_file(file);
+  std::string full = absolute(object);
+  if (full != "/" && !first_missing(f.get(), full).empty()) {
+    throw DataError(in_quotes(file) + " has no " + in_quotes(full));
+  }
+  Handle obj(H5Oopen(f.get(), full.c_str(), H5P_DEFAULT), H5Oclose);
+  if (!obj) throw DataError("cannot open " + in_quotes(full) + " in " + in_quotes(file));
+  if (H5Aexists(obj.get(), key.c_str()) <= 0) return std::nullopt;
+  Handle attr(H5Aopen(obj.get(), key.c_str(), H5P_DEFAULT), H5Aclose);
+  Handle type(H5Aget_type(attr.get()), H5Tclose);
+  H5T_class_t cls = H5Tget_class(type.get());
+  if (cls != H5T_INTEGER && cls != H5T_FLOAT) return std::nullopt;
+  Handle space(H5Aget_space(attr.get()), H5Sclose);
+  if (H5Sget_simple_extent_npoints(space.get()) != 1) return std::nullopt;
+  double value = 0;
+  if (H5Aread(attr.get(), H5T_NATIVE_DOUBLE, &value) < 0) return std::nullopt;
+  return value;
+}
+
 // ---------------------------------------------------------------------------------------
 // Hdf5FrameSource
 

@@ -10,6 +10,7 @@
 #include <array>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <type_traits>
 #include <vector>
@@ -28,6 +29,12 @@ std::vector<std::string> list_hdf5_datasets(const std::string& file, const std::
 /// Whether `dataset` exists in `file` and is a dataset. Throws DataError if the file itself
 /// cannot be opened.
 bool hdf5_has_dataset(const std::string& file, const std::string& dataset);
+
+/// A numeric attribute of an object (group or dataset) as a double, or nullopt when the
+/// object has no such attribute or it is not a number. Throws DataError if the file or the
+/// object cannot be opened.
+std::optional<double> read_hdf5_number_attribute(const std::string& file, const std::string& object,
+                                                 const std::string& key);
 
 /// Frames of a dataset of shape [T, X, Y] or [B, C, T, X, Y], read as hyperslabs: only the
 /// requested frames are ever read from disk. The file stays open while the source lives.

@@ -1,0 +1,185 @@
+// Runs one reference case: a .cvm file under tests/reference/<system>/ whose header names a
+// case of the reference file, run by the built `cvm` whole and in chunks, with the output
+// compared to the reference's whole-run output. Header directives (comment lines at the top):
+//
+//   // case: filter_delay_3__impulse     the case in /cases (required)
+//   // params: reference | none           --params REF:/cases/C/params when it has datasets (default)
+//   // state: reference                   --state REF:/cases/C/state_init
+//   // compare: 1e-5 | exact | mean R     max|got - ref| <= tol * max|ref| (default 1e-5), equal,
+//                                         or |mean got - mean ref| <= R * |mean ref|
+//   // chunks: 0 50 7                     chunk sizes to run (0 = whole; default: 0, the
+//                                         case's chunk_dt, 7)
+//   // seed: N                            --seed N
+//   // output: NAME                       the reference output to compare (default: the only one)
+//
+// Usage: run_case CVM REFERENCE.h5 CASE.cvm. Exit 0 when every run matches.
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "interpreter/io/hdf5_file.h"
+
+namespace fs = std::filesystem;
+using cvm::io::Array;
+
+namespace {
+
+std::map<std::string, std::string> read_directives(const std::string& path) {
+  std::map<std::string, std::string> d;
+  std::ifstream in(path);
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.rfind("//", 0) != 0) break;
+    std::string body = line.substr(2);
+    auto colon = body.find(':');
+    if (colon == std::string::npos) continue;
+    auto trim = [](std::string s) {
+      s.erase(0, s.find_first_not_of(" \t"));
+      s.erase(s.find_last_not_of(" \t\r") + 1);
+      return s;
+    };
+    d[trim(body.substr(0, colon))] = trim(body.substr(colon + 1));
+  }
+  return d;
+}
+
+std::string shape_text(const std::vector<int64_t>& s) {
+  std::string out = "[";
+  for (size_t i = 0; i < s.size(); ++i) out += (i ? ", " : "") + std::to_string(s[i]);
+  return out + "]";
+}
+
+int run(const std::string& command) {
+  int status = std::system(command.c_str());
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+struct Comparison {
+  bool ok = false;
+  std::string text;
+};
+
+Comparison compare(const Array& got, const Array& ref, const std::string& mode) {
+  Comparison c;
+  if (got.shape != ref.shape) {
+    c.text = "shape " + shape_text(got.shape) + ", reference " + shape_text(ref.shape);
+    return c;
+  }
+  double max_ref = 0, max_err = 0, sum_got = 0, sum_ref = 0;
+  int64_t differ = 0;
+  for (size_t i = 0; i < ref.data.size(); ++i) {
+    max_ref = std::max(max_ref, std::abs(static_cast<double>(ref.data[i])));
+    double e = std::abs(static_cast<double>(got.data[i]) - ref.data[i]);
+    if (!(e <= max_err)) max_err = e;  // NaN propagates
+    if (got.data[i] != ref.data[i]) ++differ;
+    sum_got += got.data[i];
+    sum_ref += ref.data[i];
+  }
+  std::ostringstream t;
+  if (mode == "exact") {
+    c.ok = differ == 0;
+    t << differ << " of " << ref.data.size() << " values differ (max |diff| " << max_err << ")";
+  } else if (mode.rfind("mean", 0) == 0) {
+    double rtol = std::stod(mode.substr(4));
+    double n = static_cast<double>(ref.data.size());
+    double mg = sum_got / n, mr = sum_ref / n;
+    c.ok = std::abs(mg - mr) <= rtol * std::abs(mr);
+    t << "mean " << mg << ", reference " << mr << " (allowed relative difference " << rtol << ")";
+  } else {
+    double tol = std::stod(mode);
+    double rel = max_ref > 0 ? max_err / max_ref : max_err;
+    c.ok = rel <= tol;
+    t << "max |diff| / max |ref| = " << rel << " (tolerance " << tol << ")";
+  }
+  c.text = t.str();
+  return c;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc != 4) {
+    std::cerr << "usage: run_case CVM REFERENCE.h5 CASE.cvm\n";
+    return 2;
+  }
+  std::string cvm = argv[1], ref = argv[2], file = argv[3];
+  if (!fs::exists(ref)) {
+    std::cerr << "reference file " << ref << " is missing (expected ../shared/reference beside the project)\n";
+    return 1;
+  }
+  auto d = read_directives(file);
+  if (!d.count("case")) {
+    std::cerr << file << ": no '// case:' line\n";
+    return 1;
+  }
+  std::string c = "/cases/" + d["case"];
+  try {
+    std::string args = " --input " + ref + ":" + c + "/input";
+    if (d["params"] != "none" && !cvm::io::list_hdf5_datasets(ref, c + "/params").empty()) {
+      args += " --params " + ref + ":" + c + "/params";
+    }
+    if (d["state"] == "reference") args += " --state " + ref + ":" + c + "/state_init";
+    if (d.count("seed")) args += " --seed " + d["seed"];
+    std::string name = d["output"];
+    if (name.empty()) {
+      auto names = cvm::io::list_hdf5_datasets(ref, c + "/output");
+      if (names.size() != 1) {
+        std::cerr << c << " has " << names.size() << " outputs; name one with '// output:'\n";
+        return 1;
+      }
+      name = names[0];
+    }
+    Array expected = cvm::io::read_hdf5_dataset(ref, c + "/output/" + name);
+    std::vector<int64_t> chunks;
+    if (d.count("chunks")) {
+      std::istringstream s(d["chunks"]);
+      for (int64_t k; s >> k;) chunks.push_back(k);
+    } else {
+      chunks.push_back(0);
+      auto dt = cvm::io::read_hdf5_number_attribute(ref, c, "chunk_dt");
+      if (dt && *dt > 0) chunks.push_back(static_cast<int64_t>(*dt));
+      chunks.push_back(7);
+    }
+    std::string mode = d.count("compare") ? d["compare"] : "1e-5";
+    fs::path dir = fs::temp_directory_path() / ("cvm_reference_" + std::to_string(::getpid()));
+    fs::create_directories(dir);
+    bool all_ok = true;
+    for (int64_t chunk : chunks) {
+      std::string out = (dir / ("out_" + std::to_string(chunk) + ".h5")).string();
+      std::string cmd = cvm + " run " + file + args + " --output " + out + " --quiet" +
+                        (chunk > 0 ? " --chunk " + std::to_string(chunk) : "");
+      std::string label = d["case"] + (chunk > 0 ? ", chunks of " + std::to_string(chunk) : ", whole");
+      if (int code = run(cmd); code != 0) {
+        std::cout << "FAIL " << label << ": cvm exited with " << code << "\n  " << cmd << "\n";
+        all_ok = false;
+        continue;
+      }
+      auto outputs = cvm::io::list_hdf5_datasets(out, "/outputs");
+      if (outputs.size() != 1) {
+        std::cout << "FAIL " << label << ": the model has " << outputs.size() << " outputs, expected one\n";
+        all_ok = false;
+        continue;
+      }
+      Array got = cvm::io::read_hdf5_dataset(out, "/outputs/" + outputs[0]);
+      Comparison cmp = compare(got, expected, mode);
+      std::cout << (cmp.ok ? "ok   " : "FAIL ") << label << ": " << cmp.text << "\n";
+      if (!cmp.ok) std::cout << "  " << cmd << "\n";
+      all_ok = all_ok && cmp.ok;
+    }
+    fs::remove_all(dir);
+    return all_ok ? 0 : 1;
+  } catch (const std::exception& e) {
+    std::cerr << "error: " << e.what() << "\n";
+    return 1;
+  }
+}
