@@ -47,6 +47,7 @@ std::string to_string(const Value& v) {
       for (size_t i = 0; i < v.items.size(); ++i) s += (i ? ", " : "") + to_string(v.items[i]);
       return s + "]";
     }
+    case ValueKind::ParamRef: return v.text;
     case ValueKind::Call: {
       std::string s = v.text + "(";
       for (size_t i = 0; i < v.args.size(); ++i) {

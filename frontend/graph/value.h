@@ -1,6 +1,8 @@
 // Compile-time values: what the checker computes from expressions (numbers with their
 // dimension in base units, booleans, strings, lists, and calls such as initialisers
-// `gaussian(sigma = 0.1 deg)` or priors `lognormal(0, 1)` with evaluated arguments).
+// `gaussian(sigma = 0.1 deg)` or priors `lognormal(0, 1)` with evaluated arguments). An
+// initialiser's argument may name a parameter (`gaussian(sigma = sigma_center)`): a ParamRef,
+// resolved when the tensor is built, so setting the parameter rebuilds the tensor.
 #pragma once
 
 #include <string>
@@ -11,15 +13,15 @@
 
 namespace cvm::graph {
 
-enum class ValueKind { None, Number, Bool, String, List, Call };
+enum class ValueKind { None, Number, Bool, String, List, Call, ParamRef };
 
 struct Value {
   ValueKind kind = ValueKind::None;
   double number = 0;       // Number: in base units (s, deg, Hz ...)
   bool is_integer = false; // Number written as an integer
-  Dimension dim;           // Number
+  Dimension dim;           // Number, ParamRef
   bool boolean = false;
-  std::string text;        // String; Call: the callee name
+  std::string text;        // String; Call: the callee name; ParamRef: the parameter's path
   std::vector<Value> items;                          // List
   std::vector<std::pair<std::string, Value>> args;   // Call: named arguments in order
 
@@ -42,6 +44,21 @@ struct Value {
     x.kind = ValueKind::String;
     x.text = std::move(s);
     return x;
+  }
+  static Value make_param_ref(std::string path, Dimension d) {
+    Value x;
+    x.kind = ValueKind::ParamRef;
+    x.text = std::move(path);
+    x.dim = d;
+    return x;
+  }
+  /// Paths of the parameters a Call's arguments name (empty for a plain value).
+  std::vector<std::string> param_refs() const {
+    std::vector<std::string> out;
+    for (const auto& a : args) {
+      if (a.second.kind == ValueKind::ParamRef) out.push_back(a.second.text);
+    }
+    return out;
   }
   /// A named argument of a Call, or nullptr.
   const Value* arg(const std::string& name) const {

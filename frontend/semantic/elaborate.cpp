@@ -312,6 +312,13 @@ class Elaborator {
     return static_cast<int>(g_.params.size() - 1);
   }
 
+  /// Lets initialisers in `scope` name parameter `name` when it is a number.
+  void note_scalar_param(Scope& scope, const std::string& name, std::optional<int> index) {
+    if (!index) return;
+    const graph::Parameter& gp = g_.params[static_cast<size_t>(*index)];
+    if (gp.type != "tensor") scope.scalar_params[name] = gp.dim;
+  }
+
   static Value call_value(const std::string& name) {
     Value v;
     v.kind = ValueKind::Call;
@@ -422,6 +429,9 @@ class Elaborator {
         continue;
       }
       node.params.push_back(*index);
+      // Later parameters of the primitive may build their initial value from this one.
+      inner.parameters[p.name.name] = prefix + p.name.name;
+      note_scalar_param(inner, p.name.name, index);
     }
     if (!ok) return std::nullopt;
     int node_index = static_cast<int>(g_.nodes.size());
@@ -533,9 +543,10 @@ class Elaborator {
     }
     for (const auto& p : decl.params) {
       if (!declare(s, p.name, "name")) continue;
-      make_param(p, prefix + p.name.name, inner, outer, *bound);
+      auto index = make_param(p, prefix + p.name.name, inner, outer, *bound);
       // Known by name even when its declaration failed, so uses do not report again.
       inner.parameters[p.name.name] = prefix + p.name.name;
+      note_scalar_param(inner, p.name.name, index);
     }
     for (const auto& l : decl.layers) {
       if (!declare(s, l.name, "name")) continue;

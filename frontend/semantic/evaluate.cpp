@@ -17,6 +17,7 @@ std::string kind_name(const Value& v) {
     case ValueKind::String: return "a string";
     case ValueKind::List: return "a list";
     case ValueKind::Call: return "a call of '" + v.text + "'";
+    case ValueKind::ParamRef: return "the parameter '" + v.text + "'";
     case ValueKind::None: return "nothing";
   }
   return "a value";
@@ -67,7 +68,11 @@ bool check_builtin_arg(const Value& v, const BuiltinArg& spec, const std::string
     case ArgType::Integer: break;
   }
   Dimension want = spec.type == ArgType::Integer ? Dimension{} : spec.dim;
-  if (v.kind != ValueKind::Number) {
+  if (v.kind == ValueKind::ParamRef && spec.type == ArgType::Integer) {
+    sink.error("E0310", at, what + " sets the kernel's size and must be a constant, not a parameter");
+    return false;
+  }
+  if (v.kind != ValueKind::Number && v.kind != ValueKind::ParamRef) {
     sink.error("E0401", at, what + " must be " + dimension_name(want) + ", found " + kind_name(v));
     return false;
   }
@@ -100,6 +105,14 @@ std::optional<Value> eval_call(const ast::Expr& e, const Scope& scope, Diagnosti
   Value call;
   call.kind = ValueKind::Call;
   call.text = name;
+  // An initialiser's arguments may name number parameters (rebuilt when they change).
+  Scope initialiser_scope;
+  const Scope* arg_scope = &scope;
+  if (b->kind == BuiltinKind::Initialiser && !scope.in_initialiser) {
+    initialiser_scope = scope;
+    initialiser_scope.in_initialiser = true;
+    arg_scope = &initialiser_scope;
+  }
   std::vector<std::optional<Value>> given(b->args.size());
   bool ok = true;
   size_t positional = 0;
@@ -134,7 +147,7 @@ std::optional<Value> eval_call(const ast::Expr& e, const Scope& scope, Diagnosti
         continue;
       }
     }
-    auto v = evaluate(*a.value, scope, sink);
+    auto v = evaluate(*a.value, *arg_scope, sink);
     if (!v) {
       ok = false;
       continue;
@@ -218,6 +231,12 @@ std::optional<Value> evaluate(const ast::Expr& e, const Scope& scope, Diagnostic
     case ast::ExprKind::Path: {
       std::string name = e.path.str();
       if (auto it = scope.constants.find(name); it != scope.constants.end()) return it->second;
+      if (scope.parameters.count(name) && scope.in_initialiser) {
+        auto dim = scope.scalar_params.find(name);
+        if (dim != scope.scalar_params.end()) return Value::make_param_ref(scope.parameters.at(name), dim->second);
+        sink.error("E0310", e.range, "'" + name + "' is a tensor; an initialiser's argument can name only a number parameter");
+        return std::nullopt;
+      }
       if (scope.parameters.count(name)) {
         auto& d = sink.error("E0310", e.range,
                              "'" + name + "' is a parameter; only a whole argument can name it");

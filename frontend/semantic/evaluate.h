@@ -18,6 +18,10 @@ struct Scope {
   Resolution resolution;
   std::map<std::string, graph::Value> constants;   // formals (model/primitive arguments)
   std::map<std::string, std::string> parameters;   // model params: name -> graph path
+  std::map<std::string, Dimension> scalar_params;  // params that are numbers: name -> dimension
+  /// Set while evaluating an initialiser's arguments, where a scalar parameter may be named
+  /// (`gaussian(sigma = sigma_center)`): it becomes a ParamRef, resolved at run time.
+  bool in_initialiser = false;
 };
 
 /// Evaluates `e`; reports errors and returns nullopt when it cannot.

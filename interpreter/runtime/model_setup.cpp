@@ -65,13 +65,19 @@ int setup_model(const ModelRequest& request, ModelSetup& setup) {
     const graph::ModelGraph& g = *setup.graph;
     setup.params = materialise_params(g, dir);
     if (request.params_file.empty()) return kExitOk;
-    load_param_file(request.params_file, g, setup.params);
+    std::set<std::string> given = load_param_file(request.params_file, g, setup.params);
     // --set wins over --params: the set parameters get their set values back (in place,
     // so parameters tied to them follow).
     for (const auto& s : request.sets) {
       int i = g.find_param(setting_path(s));
-      if (i >= 0) setup.params[static_cast<size_t>(i)].copy_(materialise_param(g.params[static_cast<size_t>(i)], g, dir));
+      if (i >= 0) {
+        const graph::Parameter& p = g.params[static_cast<size_t>(i)];
+        setup.params[static_cast<size_t>(i)].copy_(materialise_param(p, g, dir, setup.params));
+        given.erase(p.flat_name());
+      }
     }
+    // Tensors built from parameters follow the loaded and set values, unless the file gave them.
+    rebuild_derived(g, dir, setup.params, given);
     return kExitOk;
   });
 }

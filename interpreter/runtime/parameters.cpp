@@ -46,12 +46,21 @@ at::Tensor place_impulse_response(const at::Tensor& k3, at::IntArrayRef shape, c
   return w.flip({2, 3, 4}).contiguous();
 }
 
-at::Tensor initialise(const graph::Parameter& p, const graph::ModelGraph& g, const std::string& model_dir) {
+at::Tensor initialise(const graph::Parameter& p, const graph::ModelGraph& g, const std::string& model_dir,
+                      const std::vector<at::Tensor>& values) {
   std::vector<int64_t> shape = p.shape;
   const graph::Value& v = p.value;
   if (v.kind == graph::ValueKind::Number) return at::full(shape, v.number, at::kFloat);
   if (v.kind != graph::ValueKind::Call) throw RuntimeError("'" + p.path + "' has no numeric value", p.range);
-  auto num = [&](const char* name) { return v.arg(name)->number; };
+  auto num = [&](const char* name) -> double {
+    const graph::Value* a = v.arg(name);
+    if (a->kind != graph::ValueKind::ParamRef) return a->number;
+    int i = g.find_param(a->text);
+    if (i < 0 || static_cast<size_t>(i) >= values.size() || !values[static_cast<size_t>(i)].defined()) {
+      throw RuntimeError("'" + p.path + "' is built from '" + a->text + "', which has no value yet", p.range);
+    }
+    return values[static_cast<size_t>(i)].item<double>();
+  };
   const std::string& f = v.text;
   if (f == "zeros") return at::zeros(shape, at::kFloat);
   if (f == "ones") return at::ones(shape, at::kFloat);
@@ -99,24 +108,39 @@ bool shapes_match(at::IntArrayRef a, at::IntArrayRef b) {
   return numel(a) == 1 && numel(b) == 1;  // a scalar stored as 0-d or [1]
 }
 
+bool is_derived(const graph::Parameter& p) { return !p.tied_to && !p.value.param_refs().empty(); }
+
 }  // namespace
 
-at::Tensor materialise_param(const graph::Parameter& p, const graph::ModelGraph& g, const std::string& model_dir) {
-  return p.type == "tensor" ? initialise(p, g, model_dir) : at::scalar_tensor(p.value.number, at::kFloat);
+at::Tensor materialise_param(const graph::Parameter& p, const graph::ModelGraph& g, const std::string& model_dir,
+                             const std::vector<at::Tensor>& values) {
+  return p.type == "tensor" ? initialise(p, g, model_dir, values) : at::scalar_tensor(p.value.number, at::kFloat);
 }
 
 std::vector<at::Tensor> materialise_params(const graph::ModelGraph& g, const std::string& model_dir) {
   std::vector<at::Tensor> out(g.params.size());
   for (size_t i = 0; i < g.params.size(); ++i) {
-    if (!g.params[i].tied_to) out[i] = materialise_param(g.params[i], g, model_dir);
+    if (!g.params[i].tied_to && !is_derived(g.params[i])) out[i] = materialise_param(g.params[i], g, model_dir, out);
   }
   for (size_t i = 0; i < g.params.size(); ++i) {
     if (g.params[i].tied_to) out[i] = out[static_cast<size_t>(g.find_param(*g.params[i].tied_to))];
   }
+  for (size_t i = 0; i < g.params.size(); ++i) {
+    if (is_derived(g.params[i])) out[i] = materialise_param(g.params[i], g, model_dir, out);
+  }
   return out;
 }
 
-void load_param_file(const std::string& spec, const graph::ModelGraph& g, std::vector<at::Tensor>& values) {
+void rebuild_derived(const graph::ModelGraph& g, const std::string& model_dir, std::vector<at::Tensor>& values,
+                     const std::set<std::string>& given) {
+  for (size_t i = 0; i < g.params.size(); ++i) {
+    const graph::Parameter& p = g.params[i];
+    if (is_derived(p) && !given.count(p.flat_name())) values[i].copy_(materialise_param(p, g, model_dir, values));
+  }
+}
+
+std::set<std::string> load_param_file(const std::string& spec, const graph::ModelGraph& g,
+                                      std::vector<at::Tensor>& values) {
   std::vector<std::pair<std::string, io::Array>> entries = io::read_named_arrays(spec, "/params");
   std::map<std::string, size_t> by_flat;
   for (size_t i = 0; i < g.params.size(); ++i) {
@@ -141,7 +165,7 @@ void load_param_file(const std::string& spec, const graph::ModelGraph& g, std::v
   }
   std::vector<std::string> missing;
   for (const auto& [flat, i] : by_flat) {
-    if (!seen.count(flat)) missing.push_back(flat);
+    if (!seen.count(flat) && !is_derived(g.params[i])) missing.push_back(flat);
   }
   const auto& list = join_names;
   std::string problems;
@@ -151,6 +175,7 @@ void load_param_file(const std::string& spec, const graph::ModelGraph& g, std::v
   if (!problems.empty()) {
     throw io::DataError("parameter file '" + spec + "' does not match model '" + g.model + "':" + problems);
   }
+  return seen;
 }
 
 void export_params(const std::string& path, const graph::ModelGraph& g, const std::vector<at::Tensor>& values) {
