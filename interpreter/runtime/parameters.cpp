@@ -46,6 +46,48 @@ at::Tensor place_impulse_response(const at::Tensor& k3, at::IntArrayRef shape, c
   return w.flip({2, 3, 4}).contiguous();
 }
 
+/// An array from "FILE.npy" or "FILE.h5:/dataset" (relative to the model's folder).
+at::Tensor read_array(const std::string& spec, const std::string& model_dir) {
+  std::string file = spec, dataset;
+  if (auto colon = spec.rfind(":/"); colon != std::string::npos) {
+    file = spec.substr(0, colon);
+    dataset = spec.substr(colon + 1);
+  }
+  if (std::filesystem::path(file).is_relative()) file = (std::filesystem::path(model_dir) / file).string();
+  return tensor_from_array(dataset.empty() ? io::read_npy(file) : io::read_hdf5_dataset(file, dataset));
+}
+
+/// convis's Conv.set_weight(w, normalize, flip): a 1-d (time), 2-d (x, y), 3-d (t, x, y) or
+/// 5-d kernel, divided by its sum if `normalize`, reversed on t, x and y if `flip` (so an
+/// impulse response becomes the cross-correlation weight convis stores), and used for every
+/// (out, in) channel pair when it is not 5-d. Its size must be the weight's.
+at::Tensor set_weight(at::Tensor k, const graph::Parameter& p, bool flip, bool normalize) {
+  const std::vector<int64_t>& shape = p.shape;
+  if (shape.size() != 5) {
+    throw RuntimeError("'" + p.path + "' has shape " + shape_text(shape) + "; kernel() sets 5-d weights [out, in, t, x, y]",
+                       p.range);
+  }
+  int64_t rank = k.dim();
+  if (rank == 1) k = k.reshape({1, 1, -1, 1, 1});
+  else if (rank == 2) k = k.reshape({1, 1, 1, k.size(0), k.size(1)});
+  else if (rank == 3) k = k.unsqueeze(0).unsqueeze(0);
+  else if (rank != 5) {
+    throw RuntimeError("kernel() for '" + p.path + "' needs a 1-d, 2-d, 3-d or 5-d array; the file holds " +
+                           std::to_string(rank) + "-d " + shape_text(k.sizes()),
+                       p.range);
+  }
+  bool fits = k.size(2) == shape[2] && k.size(3) == shape[3] && k.size(4) == shape[4] &&
+              (rank != 5 || (k.size(0) == shape[0] && k.size(1) == shape[1]));
+  if (!fits) {
+    throw RuntimeError("the kernel for '" + p.path + "' is " + shape_text(k.sizes()) + " but the weight is " +
+                           shape_text(shape) + "; make the layer's kernel size match",
+                       p.range);
+  }
+  if (normalize) k = k / k.sum();
+  if (flip) k = k.flip({2, 3, 4});
+  return k.expand(shape).contiguous().to(at::kFloat);
+}
+
 at::Tensor initialise(const graph::Parameter& p, const graph::ModelGraph& g, const std::string& model_dir,
                       const std::vector<at::Tensor>& values) {
   std::vector<int64_t> shape = p.shape;
@@ -78,16 +120,16 @@ at::Tensor initialise(const graph::Parameter& p, const graph::ModelGraph& g, con
                                                   g.resolution.steps_per_second, num("amplification"));
     return place_impulse_response(k.reshape({-1, 1, 1}), shape, p);
   }
+  if (f == "highpass_exponential") {
+    at::Tensor k = kernels::exponential_highpass_filter_1d(num("tau"), num("relative_weight"),
+                                                           g.resolution.steps_per_second);
+    return place_impulse_response(k.reshape({-1, 1, 1}), shape, p);
+  }
+  if (f == "kernel") return set_weight(read_array(v.arg("file")->text, model_dir), p, v.arg("flip")->boolean,
+                                       v.arg("normalize")->boolean);
   if (f == "load") {
     std::string spec = v.arg("file")->text;
-    std::string file = spec, dataset;
-    if (auto colon = spec.rfind(":/"); colon != std::string::npos) {
-      file = spec.substr(0, colon);
-      dataset = spec.substr(colon + 1);
-    }
-    if (std::filesystem::path(file).is_relative()) file = (std::filesystem::path(model_dir) / file).string();
-    io::Array a = dataset.empty() ? io::read_npy(file) : io::read_hdf5_dataset(file, dataset);
-    at::Tensor t = tensor_from_array(a);
+    at::Tensor t = read_array(spec, model_dir);
     if (t.numel() != at::zeros(shape).numel()) {
       throw RuntimeError("'" + spec + "' holds " + shape_text(t.sizes()) + " values but '" + p.path + "' has shape " +
                              shape_text(shape),
