@@ -48,6 +48,9 @@ int params(const ParamsRequest& r) {
         if (p.lower) std::cout << ", \"bounds\": [" << *p.lower << ", " << *p.upper << "]";
         if (p.prior) std::cout << ", \"prior\": " << graph::json_string(graph::to_string(*p.prior));
         if (p.tied_to) std::cout << ", \"tied_to\": " << graph::json_string(*p.tied_to);
+        if (!p.tied_to && !p.value.param_refs().empty()) {
+          std::cout << ", \"built_from\": " << graph::json_string(graph::to_string(p.value));
+        }
         std::cout << ", \"fixed\": " << (p.fixed ? "true" : "false") << ", \"doc\": " << graph::json_string(p.doc) << "}"
                   << (i + 1 < g.params.size() ? "," : "") << "\n";
       }
@@ -61,6 +64,7 @@ int params(const ParamsRequest& r) {
       if (p.lower) std::cout << "  in [" << *p.lower << ", " << *p.upper << "]";
       if (p.prior) std::cout << "  ~ " << graph::to_string(*p.prior);
       if (p.tied_to) std::cout << "  (= " << *p.tied_to << ")";
+      if (!p.tied_to && !p.value.param_refs().empty()) std::cout << "  (= " << graph::to_string(p.value) << ")";
       if (p.fixed) std::cout << "  fixed";
       if (!p.doc.empty()) std::cout << "  \"" << p.doc << "\"";
       std::cout << "\n";
