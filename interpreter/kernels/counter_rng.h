@@ -64,12 +64,16 @@ class CounterRng {
   }
 
   /// Standard normal by Box-Muller from two 53-bit uniforms (tails reach 8.5 sigma).
-  float normal(uint32_t cell, int64_t step, uint32_t draw) const {
+  float normal(uint32_t cell, int64_t step, uint32_t draw) const { return normal_pair(cell, step, draw)[0]; }
+
+  /// Two independent standard normals from one block (Box-Muller's cosine and sine).
+  std::array<float, 2> normal_pair(uint32_t cell, int64_t step, uint32_t draw) const {
     const std::array<uint32_t, 4> w = block(cell, step, draw);
     const double u1 = static_cast<double>(bits53(w[0], w[1]) + 1) * 0x1p-53;  // (0, 1]
     const double u2 = static_cast<double>(bits53(w[2], w[3])) * 0x1p-53;      // [0, 1)
     constexpr double two_pi = 6.283185307179586476925286766559;
-    return static_cast<float>(std::sqrt(-2.0 * std::log(u1)) * std::cos(two_pi * u2));
+    const double radius = std::sqrt(-2.0 * std::log(u1));
+    return {static_cast<float>(radius * std::cos(two_pi * u2)), static_cast<float>(radius * std::sin(two_pi * u2))};
   }
 
  private:

@@ -71,8 +71,9 @@ at::Tensor fitzhugh_nagumo(const at::Tensor& current, const FitzHughNagumoParams
         const int64_t cell = plane * pixels + px;
         float noise_v = 0, noise_w = 0;
         if (p.noise_strength != 0.0f) {
-          noise_v = noise_dt * rng.normal(static_cast<uint32_t>(cell), step + t, 0);
-          noise_w = noise_dt * rng.normal(static_cast<uint32_t>(cell), step + t, 1);
+          const std::array<float, 2> noise = rng.normal_pair(static_cast<uint32_t>(cell), step + t, 0);
+          noise_v = noise_dt * noise[0];
+          noise_w = noise_dt * noise[1];
         }
         const float I = x[frame + px];
         float vc = v[cell], wc = w[cell];

@@ -43,7 +43,7 @@ struct FitzHughNagumoState {
   int64_t step = 0;
 };
 
-/// convis.filters.spiking.FitzHughNagumo: per frame two normal draws N_v, N_w (draws 0, 1),
+/// convis.filters.spiking.FitzHughNagumo: per frame two normal numbers N_v, N_w (one pair, draw 0),
 /// then 10 Euler sub-steps of dt = 1/10:
 ///   v += dt (I + v - v^3 / 3 - w) + noise_strength dt N_v
 ///   w += dt (v - a - b w) tau     + noise_strength dt N_w

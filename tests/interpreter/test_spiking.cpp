@@ -3,6 +3,7 @@
 // motion sensor on ramps, and the Layer state API (set/reset/save/restore).
 #include <catch2/catch.hpp>
 
+#include <array>
 #include <cmath>
 #include <fstream>
 #include <memory>
@@ -98,23 +99,30 @@ TEST_CASE("Philox4x32-10 gives the published known answers", "[spiking][rng]") {
 TEST_CASE("the counter generator's uniforms and normals have the right moments", "[spiking][rng]") {
   const kernels::CounterRng rng(5, kernels::layer_stream_id("lif"));
   const int n = 200000;
-  double su = 0, su2 = 0, sn = 0, sn2 = 0, sn4 = 0;
+  int outside = 0;
+  double su = 0, su2 = 0, sn = 0, sn2 = 0, sn4 = 0, ss2 = 0, scs = 0;
   for (int i = 0; i < n; ++i) {
-    const double u = rng.uniform(static_cast<uint32_t>(i % 1000), i / 1000, 0);
-    const double z = rng.normal(static_cast<uint32_t>(i % 1000), i / 1000, 1);
-    REQUIRE(u >= 0.0);
-    REQUIRE(u < 1.0);
+    const auto cell = static_cast<uint32_t>(i % 1000);
+    const double u = rng.uniform(cell, i / 1000, 0);
+    const double z = rng.normal(cell, i / 1000, 1);
+    const std::array<float, 2> pair = rng.normal_pair(cell, i / 1000, 2);
+    outside += u < 0.0 || u >= 1.0;
     su += u;
     su2 += u * u;
     sn += z;
     sn2 += z * z;
     sn4 += z * z * z * z;
+    ss2 += static_cast<double>(pair[1]) * pair[1];
+    scs += static_cast<double>(pair[0]) * pair[1];
   }
+  CHECK(outside == 0);
   CHECK(std::abs(su / n - 0.5) < 0.005);
   CHECK(std::abs(su2 / n - 1.0 / 3) < 0.005);
   CHECK(std::abs(sn / n) < 0.01);
   CHECK(std::abs(sn2 / n - 1) < 0.015);
   CHECK(std::abs(sn4 / n - 3) < 0.1);
+  CHECK(std::abs(ss2 / n - 1) < 0.015);  // the pair's second number is normal too
+  CHECK(std::abs(scs / n) < 0.015);      // and uncorrelated with the first
   // Different draws, steps and cells are different numbers.
   CHECK(rng.normal(3, 7, 0) != rng.normal(3, 7, 1));
   CHECK(rng.normal(3, 7, 0) != rng.normal(3, 8, 0));
