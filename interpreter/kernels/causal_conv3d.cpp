@@ -142,42 +142,59 @@ void correlate_fft(const at::Tensor& xp, const at::Tensor& weight, const FftPlan
 }  // namespace
 
 at::Tensor causal_conv3d(const at::Tensor& x, const at::Tensor& weight,
-                         const c10::optional<at::Tensor>& bias, TimeHistory& history) {
+                         const c10::optional<at::Tensor>& bias, TimeHistory& history,
+                         const ConvPadding& padding) {
   check_arguments(x, weight, bias);
   const int64_t batch = x.size(0), channels = x.size(1), frames = x.size(2);
   const int64_t kt = weight.size(2), kx = weight.size(3), ky = weight.size(4);
-  at::Tensor out = at::empty({batch, weight.size(0), frames, x.size(3), x.size(4)},
-                             x.options().dtype(at::kFloat));
-  if (frames == 0) return out;
+  if (!padding.space && (kx > x.size(3) || ky > x.size(4)))
+    throw std::invalid_argument("causal_conv3d: the kernel " + shape_text(weight.sizes()) +
+                                " is larger than the frames of the input " +
+                                shape_text(x.sizes()) + " (no spatial padding)");
 
-  // Time: prepend the history (first call: copies of the first frame).
+  // Time: prepend the history (first call with time padding: copies of the first frame).
   at::Tensor input = x.to(at::kFloat).contiguous();
-  at::Tensor history_frames = history.frames;
-  if (kt > 1) {
-    const std::vector<int64_t> history_shape{batch, channels, kt - 1, x.size(3), x.size(4)};
-    if (!history_frames.defined())
-      history_frames = input.narrow(2, 0, 1).expand(history_shape).contiguous();
-    else if (history_frames.sizes() != history_shape)
-      throw std::invalid_argument("causal_conv3d: the input's shape changed between calls (" +
-                                  shape_text(history_frames.sizes()) + " of history, input " +
-                                  shape_text(x.sizes()) + ")");
-    input = at::cat({history_frames, input}, 2);
+  at::Tensor next_history = history.frames;
+  if (kt > 1 && frames > 0) {
+    at::Tensor past = history.frames;
+    if (past.defined()) {
+      const bool fits = past.size(0) == batch && past.size(1) == channels &&
+                        past.size(3) == x.size(3) && past.size(4) == x.size(4);
+      if (!fits)
+        throw std::invalid_argument("causal_conv3d: the input's shape changed between calls (" +
+                                    shape_text(past.sizes()) + " of history, input " +
+                                    shape_text(x.sizes()) + ")");
+    } else if (padding.time) {
+      past = input.narrow(2, 0, 1).expand({batch, channels, kt - 1, x.size(3), x.size(4)});
+    }
+    if (past.defined()) input = at::cat({past, input}, 2);
+    const int64_t kept = std::min(kt - 1, input.size(2));
+    next_history = input.narrow(2, input.size(2) - kept, kept).clone();
   }
+  const int64_t out_frames = std::max<int64_t>(0, input.size(2) - (kt - 1));
+  const int64_t out_x = padding.space ? x.size(3) : x.size(3) - kx + 1;
+  const int64_t out_y = padding.space ? x.size(4) : x.size(4) - ky + 1;
+  at::Tensor out = at::empty({batch, weight.size(0), out_frames, out_x, out_y},
+                             x.options().dtype(at::kFloat));
+  if (out_frames == 0) {
+    history.frames = next_history;
+    return out;
+  }
+
   // Space: replicate padding, floor(K/2) before and K - floor(K/2) - 1 after.
   at::Tensor padded = input;
-  if (kx > 1 || ky > 1)
+  if (padding.space && (kx > 1 || ky > 1))
     padded = at::replication_pad3d(input, {ky / 2, ky - ky / 2 - 1, kx / 2, kx - kx / 2 - 1,
                                            0, 0});
 
-  const FftPlan plan = plan_fft(padded, weight, frames);
+  const FftPlan plan = plan_fft(padded, weight, out_frames);
   if (plan.dims.empty() || direct_cost(out, weight) < fft_cost(plan, out, weight))
     out.copy_(at::conv3d(padded, weight.to(at::kFloat)));
   else
     correlate_fft(padded, weight, plan, out, history.spectrum);
   if (bias.has_value() && bias->defined())
     out.add_(bias->to(at::kFloat).reshape({1, weight.size(0), 1, 1, 1}));
-
-  if (kt > 1) history.frames = input.narrow(2, input.size(2) - (kt - 1), kt - 1).clone();
+  history.frames = next_history;
   return out;
 }
 

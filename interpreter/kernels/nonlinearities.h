@@ -1,7 +1,9 @@
-// Static pointwise nonlinearities of convis (NLRectify, NLRectifyScale).
+// Static pointwise nonlinearities of convis (NLRectify, NLRectifyScale, NLSquare,
+// NLRectifySquare).
 //
-// Both clamp at 1e6 from above, as convis does, so an exploding model saturates instead of
-// overflowing. They are stateless: chunked and whole runs agree exactly.
+// The rectifiers clamp at 1e6 from above, as convis does, so an exploding model saturates
+// instead of overflowing. Arithmetic is float32 in convis's order (x * scale, then + bias).
+// They are stateless: chunked and whole runs agree exactly.
 #pragma once
 
 #include <torch/torch.h>
@@ -13,5 +15,11 @@ at::Tensor nl_rectify(const at::Tensor& x);
 
 /// convis NLRectifyScale: clamp(bias + scale * x, 0, 1e6), computed in float32.
 at::Tensor nl_rectify_scale(const at::Tensor& x, double scale, double bias);
+
+/// convis NLSquare: (bias + scale * x)^2, computed in float32.
+at::Tensor nl_square(const at::Tensor& x, double scale, double bias);
+
+/// convis NLRectifySquare: clamp(bias + scale * x, 0, 1e6)^2, computed in float32.
+at::Tensor nl_rectify_square(const at::Tensor& x, double scale, double bias);
 
 }  // namespace cvm::kernels

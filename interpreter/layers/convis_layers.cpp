@@ -10,16 +10,13 @@ namespace {
 
 class Conv3dLayer : public Layer {
  public:
-  explicit Conv3dLayer(const graph::Node& node) : path_(node.path), range_(node.range) {
-    if (!arg_bool(node, "time_pad") || !arg_bool(node, "autopad")) {
-      throw RuntimeError("Conv3d with time_pad = false or autopad = false is not implemented yet", node.range);
-    }
-  }
+  explicit Conv3dLayer(const graph::Node& node)
+      : padding_{arg_bool(node, "time_pad"), arg_bool(node, "autopad")} {}
   std::vector<at::Tensor> forward(const std::vector<at::Tensor>& in) override {
     c10::optional<at::Tensor> bias;
     auto it = params.find("bias");
     if (it != params.end()) bias = it->second;
-    return {kernels::causal_conv3d(in[0], params.at("weight"), bias, history_)};
+    return {kernels::causal_conv3d(in[0], params.at("weight"), bias, history_, padding_)};
   }
   void reset_state() override { history_.frames = at::Tensor(); }
   std::vector<at::Tensor> save_state() const override {
@@ -28,8 +25,7 @@ class Conv3dLayer : public Layer {
   void restore_state(const std::vector<at::Tensor>& s) override { history_.frames = s.at(0); }
 
  private:
-  std::string path_;
-  SourceRange range_;
+  kernels::ConvPadding padding_;
   kernels::TimeHistory history_;
 };
 
@@ -63,6 +59,20 @@ class RectifyScaleLayer : public Layer {
   }
 };
 
+class SquareLayer : public Layer {
+ public:
+  std::vector<at::Tensor> forward(const std::vector<at::Tensor>& in) override {
+    return {kernels::nl_square(in[0], params.at("scale").item<double>(), params.at("bias").item<double>())};
+  }
+};
+
+class RectifySquareLayer : public Layer {
+ public:
+  std::vector<at::Tensor> forward(const std::vector<at::Tensor>& in) override {
+    return {kernels::nl_rectify_square(in[0], params.at("scale").item<double>(), params.at("bias").item<double>())};
+  }
+};
+
 const bool registered = [] {
   register_layer("Conv3d", [](const graph::Node& n, const LayerContext&) { return std::make_unique<Conv3dLayer>(n); });
   register_layer("TemporalLowPassFilterRecursive",
@@ -70,6 +80,9 @@ const bool registered = [] {
   register_layer("NLRectify", [](const graph::Node&, const LayerContext&) { return std::make_unique<RectifyLayer>(); });
   register_layer("NLRectifyScale",
                  [](const graph::Node&, const LayerContext&) { return std::make_unique<RectifyScaleLayer>(); });
+  register_layer("NLSquare", [](const graph::Node&, const LayerContext&) { return std::make_unique<SquareLayer>(); });
+  register_layer("NLRectifySquare",
+                 [](const graph::Node&, const LayerContext&) { return std::make_unique<RectifySquareLayer>(); });
   return true;
 }();
 
