@@ -59,4 +59,9 @@ int call_engine_params(const ParamsRequest& request) {
   return fn(&request);
 }
 
+int call_engine_sample(const SampleRequest& request) {
+  auto fn = reinterpret_cast<int (*)(const SampleRequest*)>(engine_symbol("cvm_engine_sample"));
+  return fn(&request);
+}
+
 }  // namespace cvm

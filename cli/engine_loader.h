@@ -8,5 +8,6 @@ namespace cvm {
 
 int call_engine_run(const RunRequest& request);
 int call_engine_params(const ParamsRequest& request);
+int call_engine_sample(const SampleRequest& request);
 
 }  // namespace cvm

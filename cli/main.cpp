@@ -1,4 +1,4 @@
-// The `cvm` command: one verb each (check, graph, run, params). Verbs that only read
+// The `cvm` command: one verb each (check, graph, run, params, sample). Verbs that only read
 // models (check, graph) run the frontend here; verbs that compute load the interpreter
 // library at run time (engine_loader.h), so `cvm check` starts without LibTorch.
 #include <unistd.h>
@@ -6,6 +6,7 @@
 #include <boost/program_options.hpp>
 #include <fstream>
 #include <iostream>
+#include <sstream>
 
 #include "cli/engine_loader.h"
 #include "frontend/diagnostics/render.h"
@@ -27,6 +28,7 @@ const char* kUsage =
     "  graph   FILE              print a model's graph (text, dot or json)\n"
     "  params  FILE              list a model's parameters, or export them\n"
     "  run     FILE              run a model on an input or stimulus, write HDF5\n"
+    "  sample                    write synthetic (input, output) data of a random LN model\n"
     "\n"
     "'cvm <verb> --help' describes a verb. Exit codes: 0 ok, 1 error in the model or\n"
     "data, 2 usage error, 3 internal error.\n";
@@ -207,6 +209,77 @@ int cmd_run(const std::vector<std::string>& args) {
   return call_engine_run(r);
 }
 
+/// "T,X,Y" as three sizes.
+std::vector<int64_t> parse_size(const std::string& text, const char* option) {
+  std::vector<int64_t> sizes;
+  std::stringstream in(text);
+  std::string item;
+  while (std::getline(in, item, ',')) {
+    try {
+      size_t used = 0;
+      long long v = std::stoll(item, &used);
+      if (used != item.size() || v < 1) throw std::invalid_argument(item);
+      sizes.push_back(v);
+    } catch (const std::exception&) {
+      throw UsageError(std::string(option) + " takes three positive sizes T,X,Y, e.g. 10,5,5; found '" + text + "'");
+    }
+  }
+  if (sizes.size() != 3) throw UsageError(std::string(option) + " takes three sizes T,X,Y, e.g. 10,5,5; found '" + text + "'");
+  return sizes;
+}
+
+int cmd_sample(const std::vector<std::string>& args) {
+  po::options_description visible("options");
+  visible.add_options()("help,h", "show this help")
+      ("kernel", po::value<std::string>()->default_value("random"),
+       "the LN kernel: random or randn (normal), rand (uniform in [0, 1)), sparse (1 with probability p)")
+      ("kernel-size", po::value<std::string>()->default_value("10,5,5"), "kernel size T,X,Y")
+      ("input,i", po::value<std::string>()->default_value("random"),
+       "random or randn (normal), rand, sparse, or a stimulus such as 'moving_bar(t = 500, x = 20, y = 20)'")
+      ("size", po::value<std::string>()->default_value("2000,20,20"), "size T,X,Y of a random input")
+      ("p", po::value<double>()->default_value(0.1), "probability of a 1 in sparse kernels and inputs")
+      ("seed", po::value<uint64_t>()->default_value(0), "np.random.seed(SEED) before the kernel and input are drawn")
+      ("chunk", po::value<int64_t>()->default_value(0), "frames per chunk (default 500); any chunking gives the same result")
+      ("output,o", po::value<std::string>(), "output HDF5 file (written under a temporary name, renamed when complete)")
+      ("threads", po::value<int>()->default_value(1), "threads for computation")
+      ("quiet,q", "print no summary");
+  po::options_description all;
+  all.add(visible);
+  po::positional_options_description pos;
+  po::variables_map vm;
+  if (!parse(args, visible, all, pos, vm,
+             "usage: cvm sample [--kernel random|randn|rand|sparse] [--kernel-size T,X,Y]\n"
+             "                  [--input random|randn|rand|sparse|STIMULUS] [--size T,X,Y] [--p P]\n"
+             "                  [--seed S] [--chunk N] --output OUT.h5\n\n"
+             "Writes synthetic data as convis's SampleGenerator does: after np.random.seed(S), a\n"
+             "random kernel, then a random input (or a stimulus), and the output of the LN model\n"
+             "clamp(kernel * input, 0, 1e6). OUT.h5 holds /outputs/input and /outputs/output\n"
+             "[1, 1, T, X, Y], and /kernel [T, X, Y] (the impulse response)."))
+    return kExitOk;
+  if (!vm.count("output")) throw UsageError("cvm sample needs --output OUT.h5");
+  SampleRequest r;
+  auto random_kind = [](const std::string& k) { return k == "random" || k == "randn" || k == "rand" || k == "sparse"; };
+  r.kernel = vm["kernel"].as<std::string>();
+  if (!random_kind(r.kernel)) throw UsageError("--kernel must be random, randn, rand or sparse");
+  r.kernel_size = parse_size(vm["kernel-size"].as<std::string>(), "--kernel-size");
+  r.input = vm["input"].as<std::string>();
+  if (r.input.empty()) throw UsageError("--input must be random, randn, rand, sparse or a stimulus call");
+  r.size = parse_size(vm["size"].as<std::string>(), "--size");
+  r.p = vm["p"].as<double>();
+  if (!(r.p >= 0 && r.p <= 1)) throw UsageError("--p must lie in [0, 1]");
+  uint64_t seed = vm["seed"].as<uint64_t>();
+  if (seed > 0xffffffffULL) throw UsageError("--seed must lie in [0, 4294967295] (numpy's range)");
+  r.seed = static_cast<uint32_t>(seed);
+  r.chunk = vm["chunk"].as<int64_t>();
+  if (r.chunk < 0) throw UsageError("--chunk must be positive");
+  r.output = vm["output"].as<std::string>();
+  r.threads = vm["threads"].as<int>();
+  if (r.threads < 1) throw UsageError("--threads must be at least 1");
+  r.quiet = vm.count("quiet") > 0;
+  r.progress = isatty(STDERR_FILENO) && !r.quiet;
+  return call_engine_sample(r);
+}
+
 int dispatch(int argc, char** argv) {
   if (argc < 2) {
     std::cerr << kUsage;
@@ -227,8 +300,9 @@ int dispatch(int argc, char** argv) {
     if (verb == "graph") return cmd_graph(args);
     if (verb == "params") return cmd_params(args);
     if (verb == "run") return cmd_run(args);
+    if (verb == "sample") return cmd_sample(args);
     std::cerr << "cvm: unknown verb '" << verb << "'";
-    std::string guess = did_you_mean(verb, {"check", "graph", "params", "run"});
+    std::string guess = did_you_mean(verb, {"check", "graph", "params", "run", "sample"});
     if (!guess.empty()) std::cerr << "; " << guess;
     std::cerr << "\n\n" << kUsage;
     return kExitUsage;

@@ -42,10 +42,27 @@ struct ParamsRequest {
   std::string export_path;      // write the values (.npz or .h5) instead of printing
 };
 
+/// `cvm sample`: synthetic (input, output) pairs of an LN model with a random kernel
+/// (convis's SampleGenerator).
+struct SampleRequest {
+  std::string kernel = "random";              // random | randn | rand | sparse
+  std::vector<int64_t> kernel_size{10, 5, 5};  // T, X, Y of the kernel
+  std::string input = "random";               // random | randn | rand | sparse | a stimulus call
+  std::vector<int64_t> size{2000, 20, 20};     // T, X, Y of a random input
+  double p = 0.1;                             // probability of a 1 in sparse kernels and inputs
+  uint32_t seed = 0;                          // np.random.seed(seed) before the kernel is drawn
+  int64_t chunk = 0;                          // frames per chunk; 0: the default
+  std::string output;                         // OUT.h5
+  int threads = 1;
+  bool progress = false;
+  bool quiet = false;
+};
+
 }  // namespace cvm
 
 extern "C" {
 /// Entry points looked up by name with dlsym; each returns an ExitCode.
 int cvm_engine_run(const cvm::RunRequest* request);
 int cvm_engine_params(const cvm::ParamsRequest* request);
+int cvm_engine_sample(const cvm::SampleRequest* request);
 }

@@ -16,6 +16,9 @@ BuiltinArg num(const char* name, std::optional<double> def = std::nullopt, Dimen
 BuiltinArg integer(const char* name, std::optional<double> def = std::nullopt) {
   return {name, ArgType::Integer, kNone, def, ""};
 }
+BuiltinArg numbers(const char* name, std::optional<double> def = std::nullopt, Dimension d = kNone) {
+  return {name, ArgType::Numbers, d, def, ""};
+}
 BuiltinArg boolean(const char* name, bool def) { return {name, ArgType::Bool, kNone, def ? 1.0 : 0.0, ""}; }
 BuiltinArg string(const char* name) { return {name, ArgType::String, kNone, std::nullopt, ""}; }
 BuiltinArg string(const char* name, const char* def) { return {name, ArgType::String, kNone, 0.0, def}; }
@@ -58,6 +61,37 @@ const std::vector<Builtin>& table() {
       {"impulse", BuiltinKind::Stimulus,
        {integer("t", 100), integer("x", 9), integer("y", 9), integer("at", 10), num("amplitude", 1.0)},
        "zero except one frame at the centre pixel"},
+      {"moving_bar", BuiltinKind::Stimulus,
+       {integer("t", 2000), integer("x", 20), integer("y", 20), num("bar_pos", -1.0), num("bar_direction", 0.0),
+        num("bar_width", 1.0), num("bar_v", 0.01), boolean("sharp", false), num("temporal_smoothing", 1.0)},
+       "a bar moving across the frame, smoothed in time unless sharp, as convis.samples.moving_bar"},
+      {"random_checker_stimulus", BuiltinKind::Stimulus,
+       {integer("t", 2000), integer("x", 20), integer("y", 20), integer("checker_size", 5), integer("seed", 123)},
+       "uniform random checkers of checker_size pixels, new each frame (numpy's rand after np.random.seed(seed))"},
+      {"sparse_input", BuiltinKind::Stimulus,
+       {integer("t", 2000), integer("x", 20), integer("y", 20), numbers("p", 0.01), integer("seed", 0)},
+       "1 with probability p, else 0 (p a number, or one per frame); numpy's rand after np.random.seed(seed)"},
+      {"pulse", BuiltinKind::Stimulus,
+       {integer("t", 2000), integer("x", 20), integer("y", 20), integer("pulse_length", 100)},
+       "full-field pulses: pulse_length frames on, pulse_length frames off"},
+      {"chirp", BuiltinKind::Stimulus,
+       {integer("t", 2000), integer("x", 20), integer("y", 20), integer("pulse_on", 500), integer("pulse_off", 1000),
+        integer("amp_on", 1500), integer("amp_off", 2500), num("amp_freq", 5.0), num("amp_1", 0.0), num("amp_2", 1.0),
+        integer("freq_on", 3000), integer("freq_off", 4000), num("freq_1", 0.1), num("freq_2", 10.0),
+        integer("stimulus_off", 4500), boolean("scale", true), num("frames_per_second", 1000.0)},
+       "full-field chirp: a step, an amplitude ramp and a frequency sweep, as convis.samples.chirp"},
+      {"mask_square", BuiltinKind::Stimulus,
+       {integer("x", 20), integer("y", 20), num("width", 1), boolean("center_on_pixel", true)},
+       "one frame: 1 inside a centred square of half-width `width` pixels"},
+      {"mask_circle", BuiltinKind::Stimulus,
+       {integer("x", 20), integer("y", 20), num("radius", 1), boolean("smooth", true), num("sharpness", 5.0),
+        boolean("center_on_pixel", true)},
+       "one frame: a centred disc of `radius` pixels, with a sigmoid edge if smooth"},
+      {"gabor_kernel", BuiltinKind::Stimulus,
+       {num("phi", 2.0), integer("size", 16), num("resolution", 2.0), num("f", 10.0), num("phase", 0.0),
+        num("sigma_x", 1), num("sigma_y", 1)},
+       "one frame: a size x size gabor patch, as convis.samples.gabor_kernel"},
+      {"text_kernel", BuiltinKind::Stimulus, {}, "one frame: the 16 x 16 letters 'con vis'"},
   };
   return builtins;
 }

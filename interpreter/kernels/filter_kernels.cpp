@@ -5,28 +5,14 @@
 #include <cstdint>
 #include <vector>
 
+#include "interpreter/kernels/numpy_compat.h"
+
 namespace cvm::kernels {
 
 namespace {
 
-/// numpy.linspace(start, stop, num) to the bit: start + i * step, the last sample = stop.
-std::vector<double> linspace(double start, double stop, int64_t num) {
-  std::vector<double> v(static_cast<size_t>(std::max<int64_t>(num, 0)));
-  if (num == 1) v[0] = start;
-  if (num <= 1) return v;
-  const double step = (stop - start) / static_cast<double>(num - 1);
-  for (int64_t i = 0; i < num; ++i) v[i] = static_cast<double>(i) * step + start;
-  v[num - 1] = stop;
-  return v;
-}
-
-/// numpy.arange(start, stop) with step 1.
-std::vector<double> arange(double start, double stop) {
-  const auto num = static_cast<int64_t>(std::ceil(stop - start));
-  std::vector<double> v(static_cast<size_t>(std::max<int64_t>(num, 0)));
-  for (size_t i = 0; i < v.size(); ++i) v[i] = start + static_cast<double>(i);
-  return v;
-}
+using numpy::arange;
+using numpy::linspace;
 
 at::Tensor to_float_tensor(const std::vector<double>& v) {
   return at::tensor(at::ArrayRef<double>(v), at::kDouble).to(at::kFloat);
@@ -95,9 +81,10 @@ at::Tensor exponential_filter_1d(double tau, int n, bool normalize, double steps
 }
 
 at::Tensor exponential_highpass_filter_1d(double tau, double relative_weight,
-                                          double steps_per_second, double epsilon) {
-  at::Tensor low = exponential_filter_1d(tau, 0, true, steps_per_second, relative_weight, 1000,
-                                         10, std::nullopt, epsilon);
+                                          double steps_per_second, bool normalize,
+                                          int max_length, int min_steps, double epsilon) {
+  at::Tensor low = exponential_filter_1d(tau, 0, normalize, steps_per_second, relative_weight,
+                                         max_length, min_steps, std::nullopt, epsilon);
   return at::cat({ones_1d(1), -low});
 }
 
@@ -115,6 +102,31 @@ at::Tensor gauss_filter_2d(double x_sigma_deg, double y_sigma_deg, double pixels
     for (size_t j = 0; j < gx.size(); ++j) k[i * gx.size() + j] = gx[j] * gy[i];
   return to_float_tensor(k).reshape({static_cast<int64_t>(gy.size()),
                                      static_cast<int64_t>(gx.size())});
+}
+
+std::array<double, 6> deriche_coefficients(double density) {
+  const double alpha = 1.695 * density;
+  const double ema = std::exp(-alpha);
+  const double k = (1.0 - ema) * (1.0 - ema) / (1.0 + 2.0 * alpha * ema - ema * ema);
+  return {k, k * ema * (alpha - 1.0), k * ema * (alpha + 1.0), -k * ema * ema, 2.0 * ema,
+          -ema * ema};
+}
+
+at::Tensor exponential_kernel(double tau, int n, double amplification, int64_t length,
+                              double steps_per_second) {
+  // convis's Parameters are float32 tensors of shape [1]; the arithmetic below is the same
+  // sequence of float32 torch operations as ExponentialKernel.forward().
+  const at::Tensor tau_steps = at::full({1}, tau, at::kFloat) * steps_per_second;
+  const at::Tensor amp = at::full({1}, amplification, at::kFloat);
+  if (n == 0) {
+    const at::Tensor x = at::linspace(0.4, static_cast<double>(length) - 0.6, length, at::kFloat);
+    return at::exp(-x / tau_steps) * (amp / tau_steps);
+  }
+  double factorial = 1;
+  for (int i = 2; i < n; ++i) factorial *= i;
+  const at::Tensor t = at::linspace(1.0, static_cast<double>(n * length), n * length, at::kFloat);
+  return amp * at::pow(n * t, n) * at::exp(-n * t / tau_steps) /
+         (factorial * at::pow(tau_steps, n + 1));
 }
 
 }  // namespace cvm::kernels
