@@ -781,6 +781,9 @@ class Elaborator {
   /// `model M = Delay(delay = 3)`: the model is one primitive, so its ports become the
   /// model's inputs and outputs. A single output is named `output`, as convis's models do.
   void expose_primitive(const Interface& iface, SourceRange range) {
+    for (auto& node : g_.nodes) {
+      if (!node.range.valid()) node.range = range;  // runtime errors point at the model
+    }
     for (const auto& [port, wire] : iface.inputs) {
       g_.inputs.push_back({port, 1, range});
       wires_[static_cast<size_t>(wire)].push_back(

@@ -11,6 +11,9 @@
 //                                         case's chunk_dt, 7)
 //   // seed: N                            --seed N
 //   // output: NAME                       the reference output to compare (default: the only one)
+//   // param-value: NAME=V                  use V for every element of parameter NAME instead of
+//                                         the stored value (where convis applies another value
+//                                         than the one it stores)
 //
 // Usage: run_case CVM REFERENCE.h5 CASE.cvm. Exit 0 when every run matches.
 #include <sys/wait.h>
@@ -28,6 +31,7 @@
 #include <vector>
 
 #include "interpreter/io/hdf5_file.h"
+#include "interpreter/io/named_arrays.h"
 
 namespace fs = std::filesystem;
 using cvm::io::Array;
@@ -124,9 +128,26 @@ int main(int argc, char** argv) {
   }
   std::string c = "/cases/" + d["case"];
   try {
+    fs::path dir = fs::temp_directory_path() / ("cvm_reference_" + std::to_string(::getpid()));
+    fs::create_directories(dir);
     std::string args = " --input " + ref + ":" + c + "/input";
     if (d["params"] != "none" && !cvm::io::list_hdf5_datasets(ref, c + "/params").empty()) {
-      args += " --params " + ref + ":" + c + "/params";
+      std::string params = ref + ":" + c + "/params";
+      if (d.count("param-value")) {
+        // A copy of the case's parameters with one of them replaced.
+        std::string spec = d["param-value"];
+        std::string name = spec.substr(0, spec.find('='));
+        float value = std::stof(spec.substr(spec.find('=') + 1));
+        std::string copy = (dir / "params.h5").string();
+        cvm::io::Hdf5OutputFile out(copy);
+        for (auto& [n, a] : cvm::io::read_named_arrays(params, "/params")) {
+          if (n == name) std::fill(a.data.begin(), a.data.end(), value);
+          out.write_dataset("/params/" + n, a);
+        }
+        out.commit();
+        params = copy;
+      }
+      args += " --params " + params;
     }
     if (d["state"] == "reference") args += " --state " + ref + ":" + c + "/state_init";
     if (d.count("seed")) args += " --seed " + d["seed"];
@@ -151,8 +172,6 @@ int main(int argc, char** argv) {
       chunks.push_back(7);
     }
     std::string mode = d.count("compare") ? d["compare"] : "1e-5";
-    fs::path dir = fs::temp_directory_path() / ("cvm_reference_" + std::to_string(::getpid()));
-    fs::create_directories(dir);
     bool all_ok = true;
     for (int64_t chunk : chunks) {
       std::string out = (dir / ("out_" + std::to_string(chunk) + ".h5")).string();
