@@ -151,6 +151,7 @@ int run(const RunRequest& r) {
         }
         out.append(names[k], o.data_ptr<float>(), o.size(2));
         frames_out[k] += o.size(2);
+        if (o.numel() == 0) continue;  // a layer without time padding has no frames yet
         mins[k] = std::min(mins[k], o.min().item<double>());
         maxs[k] = std::max(maxs[k], o.max().item<double>());
         sums[k] += o.sum().item<double>();

@@ -73,7 +73,7 @@ std::optional<graph::Value> evaluate_stimulus(Compilation& c, const Resolution& 
   if (!b || b->kind != BuiltinKind::Stimulus) {
     auto& d = c.sink.error("E0305", expr->path.range, "unknown stimulus '" + expr->path.str() + "'");
     d.help = did_you_mean(expr->path.str(), builtin_names(BuiltinKind::Stimulus));
-    if (d.help.empty()) d.help = "stimuli: moving_grating, impulse";
+    if (d.help.empty()) d.help = "stimuli: " + join_names(builtin_names(BuiltinKind::Stimulus));
     return std::nullopt;
   }
   Scope scope;

@@ -784,8 +784,12 @@ class Elaborator {
     for (auto& node : g_.nodes) {
       if (!node.range.valid()) node.range = range;  // runtime errors point at the model
     }
-    for (const auto& [port, wire] : iface.inputs) {
-      g_.inputs.push_back({port, 1, range});
+    for (size_t k = 0; k < iface.inputs.size(); ++k) {
+      const auto& [port, wire] = iface.inputs[k];
+      // The model's input has the channel count the primitive's port declares.
+      auto declared = expected_channels_.find({0, static_cast<int>(k)});
+      int64_t channels = declared != expected_channels_.end() && declared->second ? *declared->second : 1;
+      g_.inputs.push_back({port, channels, range});
       wires_[static_cast<size_t>(wire)].push_back(
           {Src{Src::Kind::Input, static_cast<int>(g_.inputs.size() - 1), 0}, range});
     }

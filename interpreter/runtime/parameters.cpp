@@ -113,6 +113,11 @@ at::Tensor initialise(const graph::Parameter& p, const graph::ModelGraph& g, con
   }
   if (f == "gaussian") {
     at::Tensor k = kernels::gauss_filter_2d(num("sigma"), num("sigma"), g.resolution.pixels_per_degree);
+    if (shape.size() == 4) {  // a Conv2d weight [out, in, x, y]
+      graph::Parameter as_3d = p;
+      as_3d.shape = {shape[0], shape[1], 1, shape[2], shape[3]};
+      return place_impulse_response(k.unsqueeze(0), as_3d.shape, as_3d).squeeze(2).contiguous();
+    }
     return place_impulse_response(k.unsqueeze(0), shape, p);
   }
   if (f == "exponential") {
