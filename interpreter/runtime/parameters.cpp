@@ -27,7 +27,8 @@ std::string shape_text(at::IntArrayRef shape) {
 at::Tensor place_impulse_response(const at::Tensor& k3, at::IntArrayRef shape, const graph::Parameter& p) {
   if (shape.size() != 5) {
     throw RuntimeError("'" + p.path + "' has shape " + shape_text(shape) +
-                           "; gaussian and exponential initialise 5-d kernels [out, in, t, x, y]",
+                           "; gaussian and exponential initialise convolution weights ([out, in, t, x, y], "
+                           "[out, in, x, y] or [out, in, t])",
                        p.range);
   }
   at::Tensor w = at::zeros(shape, at::kFloat);
@@ -46,6 +47,15 @@ at::Tensor place_impulse_response(const at::Tensor& k3, at::IntArrayRef shape, c
   return w.flip({2, 3, 4}).contiguous();
 }
 
+/// place_impulse_response for the weights of every convolution: Conv3d's [out, in, t, x, y],
+/// Conv2d's [out, in, x, y] (one frame) and Conv1d's [out, in, t] (one pixel).
+at::Tensor place_kernel(const at::Tensor& k3, const graph::Parameter& p) {
+  const std::vector<int64_t>& s = p.shape;
+  if (s.size() == 4) return place_impulse_response(k3, {s[0], s[1], 1, s[2], s[3]}, p).squeeze(2).contiguous();
+  if (s.size() == 3) return place_impulse_response(k3, {s[0], s[1], s[2], 1, 1}, p).squeeze(4).squeeze(3).contiguous();
+  return place_impulse_response(k3, s, p);
+}
+
 /// An array from "FILE.npy" or "FILE.h5:/dataset" (relative to the model's folder).
 at::Tensor read_array(const std::string& spec, const std::string& model_dir) {
   std::string file = spec, dataset;
@@ -62,9 +72,12 @@ at::Tensor read_array(const std::string& spec, const std::string& model_dir) {
 /// impulse response becomes the cross-correlation weight convis stores), and used for every
 /// (out, in) channel pair when it is not 5-d. Its size must be the weight's.
 at::Tensor set_weight(at::Tensor k, const graph::Parameter& p, bool flip, bool normalize) {
-  const std::vector<int64_t>& shape = p.shape;
+  // Conv1d's [out, in, t] and Conv2d's [out, in, x, y] weights are handled as 5-d ones.
+  std::vector<int64_t> shape = p.shape;
+  if (shape.size() == 3) shape = {shape[0], shape[1], shape[2], 1, 1};
+  if (shape.size() == 4) shape = {shape[0], shape[1], 1, shape[2], shape[3]};
   if (shape.size() != 5) {
-    throw RuntimeError("'" + p.path + "' has shape " + shape_text(shape) + "; kernel() sets 5-d weights [out, in, t, x, y]",
+    throw RuntimeError("'" + p.path + "' has shape " + shape_text(p.shape) + "; kernel() sets convolution weights",
                        p.range);
   }
   int64_t rank = k.dim();
@@ -85,7 +98,7 @@ at::Tensor set_weight(at::Tensor k, const graph::Parameter& p, bool flip, bool n
   }
   if (normalize) k = k / k.sum();
   if (flip) k = k.flip({2, 3, 4});
-  return k.expand(shape).contiguous().to(at::kFloat);
+  return k.expand(shape).contiguous().to(at::kFloat).reshape(p.shape);
 }
 
 at::Tensor initialise(const graph::Parameter& p, const graph::ModelGraph& g, const std::string& model_dir,
@@ -113,22 +126,17 @@ at::Tensor initialise(const graph::Parameter& p, const graph::ModelGraph& g, con
   }
   if (f == "gaussian") {
     at::Tensor k = kernels::gauss_filter_2d(num("sigma"), num("sigma"), g.resolution.pixels_per_degree);
-    if (shape.size() == 4) {  // a Conv2d weight [out, in, x, y]
-      graph::Parameter as_3d = p;
-      as_3d.shape = {shape[0], shape[1], 1, shape[2], shape[3]};
-      return place_impulse_response(k.unsqueeze(0), as_3d.shape, as_3d).squeeze(2).contiguous();
-    }
-    return place_impulse_response(k.unsqueeze(0), shape, p);
+    return place_kernel(k.unsqueeze(0), p);
   }
   if (f == "exponential") {
     at::Tensor k = kernels::exponential_filter_1d(num("tau"), static_cast<int>(num("n")), true,
                                                   g.resolution.steps_per_second, num("amplification"));
-    return place_impulse_response(k.reshape({-1, 1, 1}), shape, p);
+    return place_kernel(k.reshape({-1, 1, 1}), p);
   }
   if (f == "highpass_exponential") {
     at::Tensor k = kernels::exponential_highpass_filter_1d(num("tau"), num("relative_weight"),
                                                            g.resolution.steps_per_second);
-    return place_impulse_response(k.reshape({-1, 1, 1}), shape, p);
+    return place_kernel(k.reshape({-1, 1, 1}), p);
   }
   if (f == "kernel") return set_weight(read_array(v.arg("file")->text, model_dir), p, v.arg("flip")->boolean,
                                        v.arg("normalize")->boolean);
