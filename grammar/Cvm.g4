@@ -116,6 +116,7 @@ expr
     | op=(MINUS | PLUS) expr                # unaryExpr
     | expr op=(STAR | SLASH) expr           # mulExpr
     | expr op=(PLUS | MINUS) expr           # addExpr
+    | expr op=(LT | LE | GT | GE | EQ | NE) expr  # compareExpr
     | primary                               # primaryExpr
     ;
 
@@ -186,6 +187,12 @@ TRUE       : 'true' ;
 FALSE      : 'false' ;
 
 ARROW  : '->' ;
+LE     : '<=' ;
+GE     : '>=' ;
+EQ     : '==' ;
+NE     : '!=' ;
+LT     : '<' ;
+GT     : '>' ;
 ASSIGN : '=' ;
 COLON  : ':' ;
 SEMI   : ';' ;

@@ -183,31 +183,38 @@ std::optional<Value> eval_binary(const ast::Expr& e, const Scope& scope, Diagnos
   auto r = evaluate(*e.operands[1], scope, sink);
   if (!l || !r) return std::nullopt;
   if (l->kind != ValueKind::Number || r->kind != ValueKind::Number) {
-    sink.error("E0401", e.range, std::string("'") + e.op + "' needs numbers, found " + kind_name(*l) +
+    sink.error("E0401", e.range, "'" + e.op + "' needs numbers, found " + kind_name(*l) +
                                      " and " + kind_name(*r));
     return std::nullopt;
   }
   bool both_int = l->is_integer && r->is_integer;
-  switch (e.op) {
-    case '+':
-    case '-':
-      if (l->dim != r->dim) {
-        sink.error("E0401", e.range, std::string("cannot ") + (e.op == '+' ? "add " : "subtract ") +
-                                         dimension_name(r->dim) + (e.op == '+' ? " to " : " from ") +
-                                         dimension_name(l->dim));
-        return std::nullopt;
-      }
-      return Value::make_number(e.op == '+' ? l->number + r->number : l->number - r->number, l->dim,
-                                both_int);
-    case '*':
-      return Value::make_number(l->number * r->number, l->dim * r->dim, both_int);
-    default:
-      if (r->number == 0) {
-        sink.error("E0404", e.operands[1]->range, "division by zero");
-        return std::nullopt;
-      }
-      return Value::make_number(l->number / r->number, l->dim / r->dim, false);
+  const std::string& op = e.op;
+  if (op == "+" || op == "-") {
+    if (l->dim != r->dim) {
+      sink.error("E0401", e.range, std::string("cannot ") + (op == "+" ? "add " : "subtract ") +
+                                       dimension_name(r->dim) + (op == "+" ? " to " : " from ") +
+                                       dimension_name(l->dim));
+      return std::nullopt;
+    }
+    return Value::make_number(op == "+" ? l->number + r->number : l->number - r->number, l->dim, both_int);
   }
+  if (op == "*") return Value::make_number(l->number * r->number, l->dim * r->dim, both_int);
+  if (op == "/") {
+    if (r->number == 0) {
+      sink.error("E0404", e.operands[1]->range, "division by zero");
+      return std::nullopt;
+    }
+    return Value::make_number(l->number / r->number, l->dim / r->dim, false);
+  }
+  // A comparison: both sides of one dimension, the result true or false.
+  if (l->dim != r->dim) {
+    sink.error("E0401", e.range, "cannot compare " + dimension_name(l->dim) + " with " + dimension_name(r->dim));
+    return std::nullopt;
+  }
+  double a = l->number, b = r->number;
+  bool result = op == "<" ? a < b : op == "<=" ? a <= b : op == ">" ? a > b : op == ">=" ? a >= b
+              : op == "==" ? a == b : a != b;
+  return Value::make_bool(result);
 }
 
 }  // namespace
@@ -261,7 +268,7 @@ std::optional<Value> evaluate(const ast::Expr& e, const Scope& scope, Diagnostic
         sink.error("E0401", e.range, "a sign needs a number, found " + kind_name(*v));
         return std::nullopt;
       }
-      if (e.op == '-') v->number = -v->number;
+      if (e.op == "-") v->number = -v->number;
       return v;
     }
     case ast::ExprKind::Binary: return eval_binary(e, scope, sink);

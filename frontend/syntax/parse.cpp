@@ -205,16 +205,21 @@ class AstBuilder {
     e->range = range(ctx);
     if (auto* c = dynamic_cast<P::UnaryExprContext*>(ctx)) {
       e->kind = ast::ExprKind::Unary;
-      e->op = c->op->getText()[0];
+      e->op = c->op->getText();
       e->operands.push_back(build_expr(c->expr()));
     } else if (auto* c = dynamic_cast<P::MulExprContext*>(ctx)) {
       e->kind = ast::ExprKind::Binary;
-      e->op = c->op->getText()[0];
+      e->op = c->op->getText();
       e->operands.push_back(build_expr(c->expr(0)));
       e->operands.push_back(build_expr(c->expr(1)));
     } else if (auto* c = dynamic_cast<P::AddExprContext*>(ctx)) {
       e->kind = ast::ExprKind::Binary;
-      e->op = c->op->getText()[0];
+      e->op = c->op->getText();
+      e->operands.push_back(build_expr(c->expr(0)));
+      e->operands.push_back(build_expr(c->expr(1)));
+    } else if (auto* c = dynamic_cast<P::CompareExprContext*>(ctx)) {
+      e->kind = ast::ExprKind::Binary;
+      e->op = c->op->getText();
       e->operands.push_back(build_expr(c->expr(0)));
       e->operands.push_back(build_expr(c->expr(1)));
     } else if (auto* c = dynamic_cast<P::IndexExprContext*>(ctx)) {

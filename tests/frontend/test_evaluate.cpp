@@ -107,6 +107,17 @@ TEST_CASE("arithmetic keeps dimensions", "[evaluate]") {
   CHECK(ok("8 / 2 / 2").number == 2.0);
 }
 
+TEST_CASE("comparisons give booleans and need one dimension", "[evaluate]") {
+  CHECK(ok("3 > 2").boolean);
+  CHECK_FALSE(ok("3 < 2").boolean);
+  CHECK(ok("2 <= 2").boolean);
+  CHECK(ok("2 >= 2").boolean);
+  CHECK(ok("10 ms == 0.01 s").boolean);
+  CHECK(ok("1 deg != 20 arcmin").boolean);
+  CHECK(ok("1 + 2 > 2").kind == ValueKind::Bool);  // arithmetic binds tighter
+  CHECK(fails("1 s > 1 deg").message == "cannot compare a time with a length");
+}
+
 TEST_CASE("integer-ness follows the operands", "[evaluate]") {
   CHECK(ok("3 + 4").is_integer);
   CHECK(ok("2 * 3").is_integer);

@@ -419,14 +419,14 @@ TEST_CASE("expressions: precedence, signs, lists, indexing, strings, booleans", 
   const auto& ps = f.models[0].params;
   const auto& a = *ps[0].value;
   REQUIRE(a.kind == ast::ExprKind::Binary);
-  CHECK(a.op == '+');
+  CHECK(a.op == "+");
   CHECK(a.operands[1]->kind == ast::ExprKind::Binary);
-  CHECK(a.operands[1]->op == '*');
+  CHECK(a.operands[1]->op == "*");
   const auto& b = *ps[1].value;
   REQUIRE(b.kind == ast::ExprKind::Binary);
-  CHECK(b.op == '/');
+  CHECK(b.op == "/");
   CHECK(b.operands[0]->kind == ast::ExprKind::Unary);
-  CHECK(b.operands[0]->op == '-');
+  CHECK(b.operands[0]->op == "-");
   const auto& c = *ps[2].value;
   REQUIRE(c.kind == ast::ExprKind::Index);
   CHECK(c.operands[0]->path.str() == "k");
