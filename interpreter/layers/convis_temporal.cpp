@@ -44,7 +44,9 @@ class TimePaddingLayer : public Layer {
     mode_ = *mode;
   }
   std::vector<at::Tensor> forward(const std::vector<at::Tensor>& in) override {
-    if (padded_ || length_ == 0) return {in[0]};
+    // Padding waits for the first chunk with frames (a layer upstream without time
+    // padding emits none at first).
+    if (padded_ || length_ == 0 || in[0].size(2) == 0) return {in[0]};
     padded_ = true;
     return {at::cat({kernels::time_padding(in[0], length_, mode_), in[0]}, 2)};
   }

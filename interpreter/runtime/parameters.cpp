@@ -183,6 +183,9 @@ std::vector<at::Tensor> materialise_params(const graph::ModelGraph& g, const std
   for (size_t i = 0; i < g.params.size(); ++i) {
     if (is_derived(g.params[i])) out[i] = materialise_param(g.params[i], g, model_dir, out);
   }
+  for (size_t i = 0; i < g.params.size(); ++i) {  // ties to derived tensors
+    if (g.params[i].tied_to && !out[i].defined()) out[i] = out[static_cast<size_t>(g.find_param(*g.params[i].tied_to))];
+  }
   return out;
 }
 

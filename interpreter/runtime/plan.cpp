@@ -94,12 +94,14 @@ void ExecutionPlan::reset_state() {
 
 void ExecutionPlan::set_states(const std::vector<std::pair<std::string, at::Tensor>>& values) {
   std::map<std::string, std::pair<Layer*, std::string>> by_flat;
+  std::map<std::string, int> node_of;
   for (auto& step : steps_) {
     const graph::Node& node = graph_.nodes[static_cast<size_t>(step.node)];
     for (const auto& s : node.states) {
       std::string flat = node.prefix + s;
       std::replace(flat.begin(), flat.end(), '.', '_');
       by_flat[flat] = {step.layer.get(), s};
+      node_of[flat] = step.node;
     }
   }
   std::vector<std::string> unknown;
@@ -109,7 +111,14 @@ void ExecutionPlan::set_states(const std::vector<std::pair<std::string, at::Tens
       unknown.push_back(name);
       continue;
     }
-    it->second.first->set_state(it->second.second, value);
+    try {
+      it->second.first->set_state(it->second.second, value);
+    } catch (const RuntimeError& e) {
+      const graph::Node& node = graph_.nodes[static_cast<size_t>(node_of.at(name))];
+      throw RuntimeError("--state " + name + ": " + e.what() + " (layer '" + node.path + "', " + node.primitive +
+                             "; only spiking layers' states can be set)",
+                         node.range);
+    }
   }
   if (!unknown.empty()) {
     std::vector<std::string> known;

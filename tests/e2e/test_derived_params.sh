@@ -25,6 +25,21 @@ expect_in "^c.weight = tensor\[1, 1, 1, 5, 5\] min 0.002915 max 0.1592" "$WORK/s
 expect_exit 0 "$CVM" params "$WORK/m.cvm" --export "$WORK/default.npz"
 expect_exit 0 "$CVM" params "$WORK/m.cvm" --params "$WORK/default.npz" --set 'sigma=1 px'
 expect_in "^c.weight = tensor\[1, 1, 1, 5, 5\] min 0.01464 max 0.03979" "$WORK/stdout"
+# A weight tied to a derived tensor takes its value.
+cat > "$WORK/tied.cvm" <<'CVM'
+import std.convis
+model Tied {
+  input x
+  param sigma: length = 0.2 deg
+  param w: tensor[1, 1, 1, 5, 5] = gaussian(sigma = sigma)
+  layer c = Conv3d(kernel_size = [1, 5, 5]) { weight = w }
+  x -> c
+  output output = c
+}
+CVM
+expect_exit 0 "$CVM" params "$WORK/tied.cvm"
+expect_in "^c.weight = tensor\[1, 1, 1, 5, 5\] min 0.01464 max 0.03979  (= w)" "$WORK/stdout"
+expect_exit 0 "$CVM" run "$WORK/tied.cvm" --stimulus 'impulse(t = 3, x = 5, y = 5)' --output "$WORK/tied.h5"
 # Only number parameters can be named, and not where an integer fixes a size.
 cat > "$WORK/bad.cvm" <<'CVM'
 import std.convis
