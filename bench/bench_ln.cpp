@@ -14,31 +14,16 @@
 #include "interpreter/kernels/nonlinearities.h"
 #include "interpreter/kernels/recursive_lowpass.h"
 #include "interpreter/kernels/stimuli.h"
+#include "bench/bench_support.h"
 
 namespace {
 
 namespace k = cvm::kernels;
-using Clock = std::chrono::steady_clock;
 
-constexpr int64_t kChunk = 200;
 
-/// Seconds taken by `f`, best of `repeats` runs; `result` keeps the last output.
-template <typename F>
-double best_time(int repeats, F f, at::Tensor& result) {
-  double best = 1e300;
-  for (int r = 0; r < repeats; ++r) {
-    const auto start = Clock::now();
-    result = f();
-    best = std::min(best, std::chrono::duration<double>(Clock::now() - start).count());
-  }
-  return best;
-}
-
-at::Tensor stimulus() {
-  k::MovingGrating grating(2000, 50, 50);
-  const auto a = grating.read(0, grating.frames());
-  return at::tensor(at::ArrayRef<float>(a.data), at::kFloat).reshape(a.shape);
-}
+using cvm::bench::best_time;
+using cvm::bench::kChunk;
+using cvm::bench::stimulus;
 
 /// A 20x10x10 space-time kernel: a temporal exponential times a spatial gaussian, with a
 /// little noise so it is not separable.

@@ -15,6 +15,7 @@
 #include "interpreter/io/npy.h"
 #include "interpreter/io/npz.h"
 #include "tests/support/temp_dir.h"
+#include "tests/support/reference_file.h"
 
 namespace fs = std::filesystem;
 using cvm::io::Array;
@@ -61,13 +62,7 @@ void require_data_error(F f, std::vector<std::string> parts) {
   }
 }
 
-std::string reference_file() {
-  std::string path = std::string(CVM_REFERENCE_DIR) + "/convis_reference.h5";
-  if (!fs::exists(path))
-    FAIL("the reference file " << path
-                               << " is missing; the I/O tests need it (set CVM_REFERENCE_DIR)");
-  return path;
-}
+using cvm::test::reference_file;
 
 /// Reads a scalar attribute of an HDF5 object, as the test's independent check.
 template <typename T>

@@ -11,16 +11,13 @@
 #include "interpreter/io/hdf5_file.h"
 #include "interpreter/io/npz.h"
 #include "tests/support/temp_dir.h"
+#include "tests/support/reference_file.h"
 
 namespace fs = std::filesystem;
 
 namespace {
 
-std::string reference_file() {
-  std::string path = std::string(CVM_REFERENCE_DIR) + "/convis_reference.h5";
-  if (!fs::exists(path)) FAIL("reference file missing: " << path << " (expected ../shared/reference beside the project)");
-  return path;
-}
+using cvm::test::reference_file;
 
 int run(const std::string& command) {
   int status = std::system((command + " > /dev/null").c_str());

@@ -27,18 +27,14 @@
 #include "interpreter/runtime/plan.h"
 #include "interpreter/runtime/tensor_array.h"
 #include "tests/support/temp_dir.h"
+#include "tests/support/reference_file.h"
 
 using namespace cvm;
 namespace k = cvm::kernels;
 
 namespace {
 
-std::string reference_file() {
-  const std::string path = std::string(CVM_REFERENCE_DIR) + "/convis_reference.h5";
-  INFO("convis reference file missing: " << path << " (set CVM_REFERENCE_DIR to the folder holding it)");
-  REQUIRE(std::filesystem::exists(path));
-  return path;
-}
+using cvm::test::reference_file;
 
 at::Tensor load(const std::string& dataset) {
   return interp::tensor_from_array(io::read_hdf5_dataset(reference_file(), dataset));
