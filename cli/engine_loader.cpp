@@ -64,4 +64,19 @@ int call_engine_sample(const SampleRequest& request) {
   return fn(&request);
 }
 
+int call_engine_impulse(const ImpulseRequest& request) {
+  auto fn = reinterpret_cast<int (*)(const ImpulseRequest*)>(engine_symbol("cvm_engine_impulse"));
+  return fn(&request);
+}
+
+int call_engine_plot(const PlotRequest& request) {
+  auto fn = reinterpret_cast<int (*)(const PlotRequest*)>(engine_symbol("cvm_engine_plot"));
+  return fn(&request);
+}
+
+int call_engine_repl(const ReplRequest& request) {
+  auto fn = reinterpret_cast<int (*)(const ReplRequest*)>(engine_symbol("cvm_engine_repl"));
+  return fn(&request);
+}
+
 }  // namespace cvm

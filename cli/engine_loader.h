@@ -9,5 +9,8 @@ namespace cvm {
 int call_engine_run(const RunRequest& request);
 int call_engine_params(const ParamsRequest& request);
 int call_engine_sample(const SampleRequest& request);
+int call_engine_impulse(const ImpulseRequest& request);
+int call_engine_plot(const PlotRequest& request);
+int call_engine_repl(const ReplRequest& request);
 
 }  // namespace cvm

@@ -58,6 +58,39 @@ struct SampleRequest {
   bool quiet = false;
 };
 
+
+/// `cvm impulse`: the response to a one-bin impulse at the centre of a T x X x Y input,
+/// after a run of zeros, as convis's plot_impulse does; the model's state is kept aside.
+struct ImpulseRequest {
+  ModelRequest model;
+  std::vector<int64_t> shape{500, 10, 10};  // T, X, Y of the input
+  int64_t at = 0;                            // frame of the impulse
+  int64_t chunk = 0;                         // frames per chunk; 0: the default
+  std::string output;                        // OUT.h5
+  std::string plot;                          // OUT.png or OUT.svg; empty: no plot
+  bool quiet = false;
+};
+
+/// `cvm plot`: draws datasets of an HDF5 file cvm wrote (outputs of run, impulse and
+/// sample; kernels in parameter files; loss curves in fit bundles) as PNG or SVG.
+struct PlotRequest {
+  std::string file;                   // IN.h5
+  std::string kind = "auto";          // auto | traces | impulse | spatial | kernel | loss
+  std::vector<std::string> datasets;  // dataset paths; empty: every output of the file
+  std::string output;                 // OUT.png or OUT.svg
+  bool quiet = false;
+};
+
+/// `cvm repl`: an interactive session on a model (a script when stdin is not a terminal).
+struct ReplRequest {
+  std::string file;          // may be empty: load one later
+  std::string model;         // empty: the file's only model
+  std::string history_file;  // empty: no history
+  bool interactive = true;   // stdin is a terminal: line editing, completion, prompt
+  int threads = 1;
+  std::string device = "cpu";
+};
+
 }  // namespace cvm
 
 extern "C" {
@@ -65,4 +98,7 @@ extern "C" {
 int cvm_engine_run(const cvm::RunRequest* request);
 int cvm_engine_params(const cvm::ParamsRequest* request);
 int cvm_engine_sample(const cvm::SampleRequest* request);
+int cvm_engine_impulse(const cvm::ImpulseRequest* request);
+int cvm_engine_plot(const cvm::PlotRequest* request);
+int cvm_engine_repl(const cvm::ReplRequest* request);
 }

@@ -10,6 +10,8 @@ packages=(
   libzip-dev                             # convis's .npz parameter files (zip archives of .npy)
   libboost-program-options-dev           # the cvm command line
   libssl-dev                             # SHA-256 of model sources in outputs (provenance)
+  libcairo2-dev fonts-dejavu-core        # plots: PNG and SVG from one drawing, with a font
+  libedit-dev                            # the REPL's line editing and history (BSD licence)
   catch2                                 # unit tests
 )
 missing=()
