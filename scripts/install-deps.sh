@@ -13,6 +13,7 @@ packages=(
   libcairo2-dev fonts-dejavu-core        # plots: PNG and SVG from one drawing, with a font
   libedit-dev                            # the REPL's line editing and history (BSD licence)
   catch2                                 # unit tests
+  python3                                # tests: a pseudo-terminal driver, JSON checks
 )
 missing=()
 for p in "${packages[@]}"; do

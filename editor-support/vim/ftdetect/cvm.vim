@@ -1,0 +1,2 @@
+" cvm model files
+autocmd BufRead,BufNewFile *.cvm setfiletype cvm
