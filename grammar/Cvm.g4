@@ -1,13 +1,15 @@
 // The syntax of .cvm files: the single source of cvm's grammar.
 //
 // The parser is generated from this file at build time (see frontend/CMakeLists.txt) and
-// used only by frontend/parse/, which turns the parse tree into cvm's own AST. Names of
-// these rules never reach a user: diagnostics speak of the language, not of the grammar.
+// used only by frontend/syntax/parse.cpp, which turns the parse tree into cvm's own AST,
+// and by frontend/syntax/format.cpp (`cvm fmt`). Names of these rules never reach a user:
+// diagnostics speak of the language, not of the grammar.
 //
 // Newlines are not significant; ';' may separate items. Keywords other than `in`,
 // `true` and `false` are soft: they may also be used as names (`output output = nl`).
-// Doc comments (`///`) go to a hidden channel and are attached to the next declaration by
-// the AST builder.
+// Doc comments (`///`) go to hidden channel 2 and are attached to the next declaration by
+// the AST builder; other comments go to hidden channel 3, read only by the formatter
+// (frontend/syntax/format.cpp). The parser sees neither.
 grammar Cvm;
 
 file_ : topDecl* EOF ;
@@ -219,8 +221,8 @@ ID     : [a-zA-Z_] [a-zA-Z_0-9]* ;
 STRING : '"' (~["\\\r\n] | '\\' .)* '"' ;
 
 DOC_COMMENT   : '///' ~[\r\n]* -> channel(2) ;
-LINE_COMMENT  : '//' ~[\r\n]* -> skip ;
-BLOCK_COMMENT : '/*' .*? '*/' -> skip ;
+LINE_COMMENT  : '//' ~[\r\n]* -> channel(3) ;
+BLOCK_COMMENT : '/*' .*? '*/' -> channel(3) ;
 WS            : [ \t\r\n\f]+ -> skip ;
 
 // Anything else is one error token, reported by the AST builder with its position.

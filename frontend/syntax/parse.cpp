@@ -263,6 +263,7 @@ class AstBuilder {
     for (auto* t : hidden) {
       std::string line = t->getText().substr(3);
       if (!line.empty() && line[0] == ' ') line.erase(0, 1);
+      line.erase(line.find_last_not_of(" \t\r") + 1);  // as `cvm fmt` leaves it
       if (!doc.empty()) doc += '\n';
       doc += line;
     }

@@ -1,4 +1,4 @@
-// The parse step: .cvm text -> ast::File. The only code that sees ANTLR (parse.cpp); it
+// The parse step: .cvm text -> ast::File. With format.cpp, the only code that sees ANTLR; it
 // reports syntax errors in the language's own words and builds the AST only from a file
 // that parsed cleanly, so later passes never meet a half-built tree.
 //
