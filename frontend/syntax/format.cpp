@@ -151,6 +151,16 @@ void check_same_tokens(const std::vector<LayoutToken>& before, const std::string
 std::optional<std::string> format_file(const SourceManager& sources, FileId file, DiagnosticSink& sink) {
   if (!parse_file(sources, file, sink)) return std::nullopt;
   const SourceFile& source = sources.file(file);
+  // Line breaks are kept as they are, so they must be ones the lexer also reads as line
+  // ends: a lone \r (old Mac line ends) is not.
+  for (size_t i = 0; i < source.text.size(); ++i) {
+    if (source.text[i] == '\r' && (i + 1 == source.text.size() || source.text[i + 1] != '\n')) {
+      const auto at = static_cast<uint32_t>(i);
+      sink.error("E0004", {file, at, at + 1}, "a carriage return without a line feed is not a line end")
+          .help = "cvm fmt keeps line breaks and reads \\n and \\r\\n as line ends; convert the file's line ends";
+      return std::nullopt;
+    }
+  }
   Lexed lexed(source.text);
   std::vector<LayoutToken> tokens = layout_tokens(lexed.stream);
   P parser(&lexed.stream);
