@@ -141,4 +141,11 @@ void ExecutionPlan::pop_state() {
   for (size_t i = 0; i < steps_.size(); ++i) steps_[i].layer->restore_state(snapshot[i]);
 }
 
+std::vector<at::Tensor> ExecutionPlan::layer_state(int node) const {
+  for (const auto& s : steps_) {
+    if (s.node == node) return s.layer->save_state();
+  }
+  return {};
+}
+
 }  // namespace cvm::interp

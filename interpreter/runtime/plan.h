@@ -28,6 +28,9 @@ class ExecutionPlan {
   void set_states(const std::vector<std::pair<std::string, at::Tensor>>& values);
   void push_state();
   void pop_state();
+  /// The state tensors the layer of graph node `node` holds now (what push_state saves);
+  /// empty for a stateless layer or before its first chunk.
+  std::vector<at::Tensor> layer_state(int node) const;
 
   const graph::ModelGraph& graph() const { return graph_; }
   const std::vector<at::Tensor>& params() const { return params_; }
