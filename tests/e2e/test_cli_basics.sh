@@ -1,6 +1,6 @@
 # The cvm command: --help on every verb, usage errors exit 2, unknown verbs suggest.
 source "$(dirname "$0")/lib.sh"
-for verb in check graph params run sample; do
+for verb in check fmt graph params run impulse plot repl sample; do
   expect_exit 0 "$CVM" $verb --help
   expect_in "usage: cvm $verb" "$WORK/stdout"
 done
