@@ -39,6 +39,7 @@ at::Tensor synthetic_response(int64_t frames, int64_t nx, int64_t ny) {
 struct Png {
   int width = 0, height = 0;
   std::set<uint32_t> colours;
+  int first_line_pixels = 0;  // pixels exactly of line_color(0), the first data line
   int longest_dark_column = 0, longest_dark_row = 0;  // longest run of dark pixels
 };
 
@@ -56,7 +57,10 @@ Png read_png(const std::string& path) {
     return ((p >> 16) & 0xff) < 90 && ((p >> 8) & 0xff) < 90 && (p & 0xff) < 90;
   };
   for (int y = 0; y < png.height; ++y) {
-    for (int x = 0; x < png.width; ++x) png.colours.insert(pixel(x, y) & 0xffffff);
+    for (int x = 0; x < png.width; ++x) {
+      png.colours.insert(pixel(x, y) & 0xffffff);
+      png.first_line_pixels += (pixel(x, y) & 0xffffff) == 0x1f77b4;
+    }
   }
   for (int x = 0; x < png.width; ++x) {
     for (int y = 0, run = 0; y < png.height; ++y) {
@@ -175,6 +179,7 @@ TEST_CASE("every plot kind is written as PNG and SVG", "[plot]") {
 
   check_plot(dir, "impulse", {1040, 460, true, {"time from impulse (ms)", "x (deg)", "y (deg)", "response"}, true},
              [&](const std::string& p) { plot::plot_impulse(p, one, res, 5); });
+  CHECK(read_png(dir / "impulse.png").first_line_pixels > 100);  // the response curve is drawn
   check_plot(dir, "impulse2", {1040, 920, true, {"time from impulse (ms)", "time from impulse (ms)", "x (deg)"}, true},
              [&](const std::string& p) { plot::plot_impulse(p, two, res, 5); });
   check_plot(dir, "spatial", {560, 460, true, {"x (deg)", "y (deg)"}, true},
