@@ -16,12 +16,8 @@ int cmd_check(const VerbArgs& args) {
   visible.add_options()("help,h", "show this help")
       ("dump-ast", "print the syntax tree of each file")
       ("dump-graph", "print the checked graph of each model that needs no arguments");
-  po::options_description all;
-  all.add(visible).add_options()("files", po::value<std::vector<std::string>>());
-  po::positional_options_description pos;
-  pos.add("files", -1);
   po::variables_map vm;
-  if (!parse_options(args, visible, all, pos, vm,
+  if (!parse_options(args, visible, Positional::Files, vm,
              "usage: cvm check FILE... [--dump-ast] [--dump-graph]\n\n"
              "Checks every model and fit block of each file: syntax, imports, names, units,\n"
              "channel counts and kernel ranks. Prints diagnostics to stderr; exit 1 on errors."))
@@ -50,12 +46,8 @@ int cmd_graph(const VerbArgs& args) {
   visible.add_options()("help,h", "show this help")
       ("model,m", po::value<std::string>()->default_value(""), "model to print (default: the file's only model)")
       ("format,f", po::value<std::string>()->default_value("text"), "text, dot or json");
-  po::options_description all;
-  all.add(visible).add_options()("file", po::value<std::string>());
-  po::positional_options_description pos;
-  pos.add("file", 1);
   po::variables_map vm;
-  if (!parse_options(args, visible, all, pos, vm,
+  if (!parse_options(args, visible, Positional::OneFile, vm,
              "usage: cvm graph FILE [--model M] [--format text|dot|json]\n\n"
              "Prints the checked graph of a model: its inputs, layers (nested models\n"
              "flattened), connections, outputs and parameters."))

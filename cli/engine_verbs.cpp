@@ -14,12 +14,8 @@ int cmd_params(const VerbArgs& args) {
       ("format,f", po::value<std::string>()->default_value("text"), "text or json")
       ("export", po::value<std::string>()->default_value(""), "write the values to P.npz (convis's format) or P.h5");
   visible.add(model_options());
-  po::options_description all;
-  all.add(visible).add_options()("file", po::value<std::string>());
-  po::positional_options_description pos;
-  pos.add("file", 1);
   po::variables_map vm;
-  if (!parse_options(args, visible, all, pos, vm,
+  if (!parse_options(args, visible, Positional::OneFile, vm,
              "usage: cvm params FILE [--model M] [--format text|json] [--set PATH=VALUE]...\n"
              "                  [--params P.npz|P.h5] [--export P.npz|P.h5]\n\n"
              "Lists every parameter of a model: path, value, unit, bounds, prior, doc."))
@@ -48,12 +44,8 @@ int cmd_run(const VerbArgs& args) {
       ("record", po::value<std::vector<std::string>>()->composing(), "also save the output of this layer (path), at /outputs/records/PATH")
       ("quiet,q", "print no summary");
   visible.add(model_options());
-  po::options_description all;
-  all.add(visible).add_options()("file", po::value<std::string>());
-  po::positional_options_description pos;
-  pos.add("file", 1);
   po::variables_map vm;
-  if (!parse_options(args, visible, all, pos, vm,
+  if (!parse_options(args, visible, Positional::OneFile, vm,
              "usage: cvm run FILE [--model M] (--input F.h5:/dataset | --input F.npy | --stimulus EXPR)\n"
              "               --output OUT.h5 [--chunk N] [--set PATH=VALUE]... [--params P.h5|P.npz]\n"
              "               [--seed S] [--state S.h5[:/group]] [--threads N] [--record PATH]...\n\n"
@@ -92,11 +84,8 @@ int cmd_sample(const VerbArgs& args) {
       ("output,o", po::value<std::string>(), "output HDF5 file (written under a temporary name, renamed when complete)")
       ("threads", po::value<int>()->default_value(1), "threads for computation")
       ("quiet,q", "print no summary");
-  po::options_description all;
-  all.add(visible);
-  po::positional_options_description pos;
   po::variables_map vm;
-  if (!parse_options(args, visible, all, pos, vm,
+  if (!parse_options(args, visible, Positional::None, vm,
              "usage: cvm sample [--kernel random|randn|rand|sparse] [--kernel-size T,X,Y]\n"
              "                  [--input random|randn|rand|sparse|STIMULUS] [--size T,X,Y] [--p P]\n"
              "                  [--seed S] [--chunk N] --output OUT.h5\n\n"

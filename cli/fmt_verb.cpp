@@ -74,12 +74,8 @@ int cmd_fmt(const VerbArgs& args) {
   visible.add_options()("help,h", "show this help")
       ("check", "print a diff for each file that is not formatted and exit 1; write nothing")
       ("write,w", "rewrite the files that are not formatted (nothing is printed)");
-  po::options_description all;
-  all.add(visible).add_options()("files", po::value<std::vector<std::string>>());
-  po::positional_options_description pos;
-  pos.add("files", -1);
   po::variables_map vm;
-  if (!parse_options(args, visible, all, pos, vm,
+  if (!parse_options(args, visible, Positional::Files, vm,
              "usage: cvm fmt FILE... [--check] [-w]\n\n"
              "Lays out .cvm files in the one canonical layout (docs/formatting.md):\n"
              "indentation, spacing, aligned parameter columns, blank lines. Comments are\n"

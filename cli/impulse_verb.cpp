@@ -33,12 +33,8 @@ int cmd_impulse(const VerbArgs& args) {
       ("plot", po::value<std::string>()->default_value(""), "also draw the response: OUT.png or OUT.svg")
       ("quiet,q", "print no summary");
   visible.add(model_options());
-  po::options_description all;
-  all.add(visible).add_options()("file", po::value<std::string>());
-  po::positional_options_description pos;
-  pos.add("file", 1);
   po::variables_map vm;
-  if (!parse_options(args, visible, all, pos, vm,
+  if (!parse_options(args, visible, Positional::OneFile, vm,
              "usage: cvm impulse FILE [--model M] --output OUT.h5 [--shape T,X,Y] [--at N] [--chunk N]\n"
              "                   [--plot OUT.png|OUT.svg] [--set PATH=VALUE]... [--params P.h5|P.npz] [--quiet]\n\n"
              "The response to a one-bin impulse, as convis's plot_impulse: the model runs from a fresh\n"
@@ -76,12 +72,8 @@ int cmd_plot(const VerbArgs& args) {
        "a dataset to draw, e.g. /outputs/response or /params/conv_weight (repeatable; default: the file's outputs)")
       ("output,o", po::value<std::string>(), "the plot: OUT.png or OUT.svg")
       ("quiet,q", "print nothing but errors");
-  po::options_description all;
-  all.add(visible).add_options()("file", po::value<std::string>());
-  po::positional_options_description pos;
-  pos.add("file", 1);
   po::variables_map vm;
-  if (!parse_options(args, visible, all, pos, vm,
+  if (!parse_options(args, visible, Positional::OneFile, vm,
              "usage: cvm plot IN.h5 [--kind auto|traces|impulse|spatial|kernel|loss] [--dataset D]...\n"
              "                --output OUT.png|OUT.svg\n\n"
              "Draws datasets of a file cvm wrote. --kind auto picks: loss when the file has /fit/loss,\n"

@@ -48,12 +48,8 @@ int cmd_repl(const VerbArgs& args) {
       ("threads", po::value<int>()->default_value(1), "threads for computation")
       ("device", po::value<std::string>()->default_value("cpu"), "cpu or cuda")
       ("no-history", "neither read nor write the history file");
-  po::options_description all;
-  all.add(visible).add_options()("file", po::value<std::string>());
-  po::positional_options_description pos;
-  pos.add("file", 1);
   po::variables_map vm;
-  if (!parse_options(args, visible, all, pos, vm, usage())) return kExitOk;
+  if (!parse_options(args, visible, Positional::OneFile, vm, usage())) return kExitOk;
   ReplRequest r;
   if (vm.count("file")) r.file = vm["file"].as<std::string>();
   r.model = vm["model"].as<std::string>();

@@ -5,9 +5,18 @@
 
 namespace cvm {
 
-bool parse_options(const std::vector<std::string>& args, const po::options_description& visible,
-                   const po::options_description& all, const po::positional_options_description& pos,
+bool parse_options(const std::vector<std::string>& args, const po::options_description& visible, Positional positional,
                    po::variables_map& vm, const std::string& usage) {
+  po::options_description all;
+  all.add(visible);
+  po::positional_options_description pos;
+  if (positional == Positional::OneFile) {
+    all.add_options()("file", po::value<std::string>());
+    pos.add("file", 1);
+  } else if (positional == Positional::Files) {
+    all.add_options()("files", po::value<std::vector<std::string>>());
+    pos.add("files", -1);
+  }
   try {
     po::store(po::command_line_parser(args).options(all).positional(pos).run(), vm);
     if (vm.count("help")) {

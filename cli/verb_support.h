@@ -19,9 +19,13 @@ struct UsageError : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-/// Parses a verb's options; prints help and returns false when --help was given.
-bool parse_options(const std::vector<std::string>& args, const po::options_description& visible,
-                   const po::options_description& all, const po::positional_options_description& pos,
+/// The positional arguments a verb takes: none, one FILE (read as vm["file"]) or any
+/// number of FILEs (vm["files"]).
+enum class Positional { None, OneFile, Files };
+
+/// Parses a verb's options and its positional arguments; prints help and returns false
+/// when --help was given.
+bool parse_options(const std::vector<std::string>& args, const po::options_description& visible, Positional positional,
                    po::variables_map& vm, const std::string& usage);
 
 /// --model, --set, --params, --device, --threads.

@@ -25,7 +25,8 @@ std::string number(double v) {
   return buf;
 }
 
-std::string shape_text(at::IntArrayRef s) {
+/// "1 x 8 x 5 x 5": sizes as a plot title shows them.
+std::string sizes_text(at::IntArrayRef s) {
   std::string out;
   for (size_t i = 0; i < s.size(); ++i) out += (i ? " x " : "") + std::to_string(s[i]);
   return out;
@@ -40,7 +41,7 @@ std::string value_label(const std::string& what, const std::string& unit) {
 at::Tensor first_batch(const NamedSignal& s) {
   if (!s.data.defined() || s.data.dim() != 5 || s.data.numel() == 0) {
     throw io::DataError("cannot plot '" + s.name + "': expected a non-empty [batch, channel, time, x, y] signal" +
-                        (s.data.defined() ? ", found shape " + shape_text(s.data.sizes()) : ""));
+                        (s.data.defined() ? ", found shape " + sizes_text(s.data.sizes()) : ""));
   }
   return s.data[0].detach().to(at::kFloat).contiguous();
 }
@@ -199,7 +200,7 @@ at::Tensor as_five_d(const std::string& name, const at::Tensor& k) {
     case 4: return k.reshape({s[0], s[1], 1, s[2], s[3]});
     case 5: return k;
     default:
-      throw io::DataError("cannot plot kernel '" + name + "' of shape " + shape_text(s) +
+      throw io::DataError("cannot plot kernel '" + name + "' of shape " + sizes_text(s) +
                           ": expected 1 to 5 dimensions ([T, X, Y] or [out, in, T, X, Y])");
   }
 }
@@ -341,7 +342,7 @@ void plot_kernel(const std::string& path, const std::string& name, const at::Ten
                  const Resolution& resolution) {
   if (!kernel.defined() || kernel.numel() == 0) throw io::DataError("cannot plot kernel '" + name + "': it is empty");
   const at::Tensor k5 = as_five_d(name, kernel.detach().to(at::kFloat).contiguous());
-  const std::string title = name + " (" + shape_text(kernel.sizes()) + ")";
+  const std::string title = name + " (" + sizes_text(kernel.sizes()) + ")";
   if (k5.size(3) * k5.size(4) == 1) {
     temporal_kernel(path, title, k5, resolution);
   } else if (k5.size(2) == 1 && k5.size(0) * k5.size(1) == 1) {
