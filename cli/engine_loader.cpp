@@ -79,4 +79,9 @@ int call_engine_repl(const ReplRequest& request) {
   return fn(&request);
 }
 
+int call_engine_fit(const FitRequest& request) {
+  auto fn = reinterpret_cast<int (*)(const FitRequest*)>(engine_symbol("cvm_engine_fit"));
+  return fn(&request);
+}
+
 }  // namespace cvm

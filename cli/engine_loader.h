@@ -12,5 +12,6 @@ int call_engine_sample(const SampleRequest& request);
 int call_engine_impulse(const ImpulseRequest& request);
 int call_engine_plot(const PlotRequest& request);
 int call_engine_repl(const ReplRequest& request);
+int call_engine_fit(const FitRequest& request);
 
 }  // namespace cvm

@@ -22,6 +22,8 @@ const char* kUsage =
     "  impulse FILE              a model's response to a one-bin impulse, with a plot\n"
     "  plot    OUT.h5            plot outputs, impulse responses, kernels or loss curves\n"
     "  repl    [FILE]            explore a model interactively\n"
+    "  fit     FILE              fit a model's parameters to recorded responses\n"
+    "  import  virtualretina F   translate a VirtualRetina XML file into a .cvm model\n"
     "  sample                    write synthetic (input, output) data of a random LN model\n"
     "\n"
     "'cvm <verb> --help' describes a verb. Exit codes: 0 ok, 1 error in the model or\n"
@@ -35,7 +37,7 @@ struct Verb {
 const Verb kVerbs[] = {
     {"check", cmd_check}, {"fmt", cmd_fmt},         {"graph", cmd_graph}, {"params", cmd_params},
     {"run", cmd_run},     {"impulse", cmd_impulse}, {"plot", cmd_plot},   {"repl", cmd_repl},
-    {"sample", cmd_sample},
+    {"fit", cmd_fit},     {"import", cmd_import},   {"sample", cmd_sample},
 };
 
 int dispatch(int argc, char** argv) {

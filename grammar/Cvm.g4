@@ -119,6 +119,9 @@ expr
     | expr op=(STAR | SLASH) expr           # mulExpr
     | expr op=(PLUS | MINUS) expr           # addExpr
     | expr op=(LT | LE | GT | GE | EQ | NE) expr  # compareExpr
+    | NOT expr                              # notExpr
+    | expr AND expr                         # andExpr
+    | expr OR expr                          # orExpr
     | primary                               # primaryExpr
     ;
 
@@ -185,6 +188,9 @@ PATIENCE   : 'patience' ;
 EXPORT     : 'export' ;
 IF         : 'if' ;
 IN         : 'in' ;
+AND        : 'and' ;
+OR         : 'or' ;
+NOT        : 'not' ;
 TRUE       : 'true' ;
 FALSE      : 'false' ;
 

@@ -81,6 +81,24 @@ struct PlotRequest {
   bool quiet = false;
 };
 
+/// `cvm fit`: fits a model's parameters to recorded data as one of the file's fit blocks
+/// says (the cli has checked the file with compile_fit). Values here override the fit's.
+struct FitRequest {
+  ModelRequest model;          // file, --set, --params, --device, --threads; model: the fit's model
+  std::string fit_name;        // the fit (`as NAME`, else its model's name), resolved by the cli
+  int epochs = -1;             // -1: the fit's `epochs`
+  std::string checkpoint;      // C.h5: written at every epoch end, on Ctrl-C and every checkpoint_every steps
+  bool resume = false;         // continue from `checkpoint`
+  int checkpoint_every = 0;    // steps between checkpoints; 0: at epoch ends only
+  std::string data;            // replaces the fit's data file (datasets named without a file)
+  std::string export_path;     // replaces the fit's `export`
+  bool has_seed = false;       // seed replaces the fit's `seed`
+  uint64_t seed = 0;
+  int64_t max_steps = -1;      // stop cleanly (checkpoint written) after this many steps; -1: never
+  bool progress = false;       // a progress line per epoch (stderr is a terminal)
+  bool quiet = false;          // no summary
+};
+
 /// `cvm repl`: an interactive session on a model (a script when stdin is not a terminal).
 struct ReplRequest {
   std::string file;          // may be empty: load one later
@@ -101,4 +119,5 @@ int cvm_engine_sample(const cvm::SampleRequest* request);
 int cvm_engine_impulse(const cvm::ImpulseRequest* request);
 int cvm_engine_plot(const cvm::PlotRequest* request);
 int cvm_engine_repl(const cvm::ReplRequest* request);
+int cvm_engine_fit(const cvm::FitRequest* request);
 }

@@ -148,8 +148,13 @@ void plot_loss(const PlotRequest& r, const std::vector<std::string>& paths, cons
   std::optional<std::string> validation;
   if (paths.size() > 1) {
     validation = paths[1];
-  } else if (paths.empty() && has(available, "/fit/validation_loss")) {
-    validation = "/fit/validation_loss";
+  } else if (paths.empty()) {
+    for (const char* name : {"/fit/validation", "/fit/validation_loss"}) {
+      if (has(available, name)) {
+        validation = name;
+        break;
+      }
+    }
   }
   if (paths.size() > 2) throw io::DataError("a loss plot draws a loss and at most one validation loss");
   if (!has(available, loss)) throw io::DataError("'" + r.file + "' has no " + loss + "; it has " + listing(available));

@@ -35,7 +35,7 @@ int run(const RunRequest& r) {
     }
     check_sources(g, sources);
     LayerContext ctx{g.resolution, r.seed.value_or(0)};
-    ExecutionPlan plan(g, s.params, ctx);
+    ExecutionPlan plan(g, s.params, ctx, r.records);  // an unknown record fails before running
     if (!r.state_file.empty()) {
       std::vector<std::pair<std::string, at::Tensor>> states;
       for (auto& [name, array] : io::read_named_arrays(r.state_file, "/state")) {
@@ -43,7 +43,6 @@ int run(const RunRequest& r) {
       }
       plan.set_states(states);
     }
-    for (const auto& path : r.records) plan.record_signal(path);  // fail before running
 
     io::Hdf5OutputFile out = create_run_output(r.output, g, r.seed.value_or(0));
 
@@ -59,7 +58,7 @@ int run(const RunRequest& r) {
       std::vector<at::Tensor> inputs;
       for (auto& src : sources) inputs.push_back(tensor_from_array(src->read(t0, chunk)));
       std::vector<at::Tensor> recorded;
-      auto outputs = plan.run_chunk(inputs, r.records, &recorded);
+      auto outputs = plan.run_chunk(inputs, &recorded);
       outputs.insert(outputs.end(), recorded.begin(), recorded.end());
       for (size_t k = 0; k < outputs.size(); ++k) {
         at::Tensor o = outputs[k].to(at::kFloat).contiguous();

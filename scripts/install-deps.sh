@@ -12,6 +12,7 @@ packages=(
   libssl-dev                             # SHA-256 of model sources in outputs (provenance)
   libcairo2-dev fonts-dejavu-core        # plots: PNG and SVG from one drawing, with a font
   libedit-dev                            # the REPL's line editing and history (BSD licence)
+  libtinyxml2-dev                        # cvm import: VirtualRetina's XML configurations (zlib licence)
   catch2                                 # unit tests
   python3                                # tests: a pseudo-terminal driver, JSON checks
 )

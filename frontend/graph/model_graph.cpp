@@ -26,6 +26,13 @@ int ModelGraph::find_node(const std::string& path) const {
   return -1;
 }
 
+int ModelGraph::find_instance(const std::string& path) const {
+  for (size_t i = 0; i < instances.size(); ++i) {
+    if (instances[i].path == path) return static_cast<int>(i);
+  }
+  return -1;
+}
+
 static std::string number_text(double v) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%.6g", v);

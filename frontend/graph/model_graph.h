@@ -31,12 +31,18 @@ struct Parameter {
   Dimension dim;
   Value value;             // a number, a list, or an initialiser call for tensors
   std::vector<int64_t> shape;  // tensors only
+  /// Tensors: per dimension, the formal that gave it ("center_size", or "kernel_size[1]"
+  /// for one value of a list formal), or "" when it is not a formal's value.
+  std::vector<std::string> shape_formals;
   std::optional<double> lower, upper;  // bounds, in base units
   std::optional<Value> prior;          // a Call: normal(mu, sigma) ...
   std::string doc;
   bool fixed = false;
   std::optional<std::string> tied_to;  // path of the parameter whose value this one takes
   SourceRange range;
+  /// The expression that gave the value (an argument, an override, or the declaration's
+  /// own value); invalid for a default zero. Errors about the value point here.
+  SourceRange value_range;
   /// convis's flat name: the dotted path with '.' replaced by '_'.
   std::string flat_name() const;
 };
@@ -82,6 +88,15 @@ struct GraphOutput {
   SourceRange range;
 };
 
+/// A layer that is itself a model (`layer opl = OPL(...)`): flattened into nodes, but kept
+/// by path so its outputs can be named (`--record opl`, `--record opl.y`).
+struct Instance {
+  std::string path;  // dotted: "opl", "a.b"
+  std::string type;  // the model it instantiates: "OPL"
+  std::vector<std::pair<std::string, SignalRef>> outputs;  // output name -> its signal
+  SourceRange range;  // the layer declaration
+};
+
 struct ModelGraph {
   std::string model;  // name of the model
   std::string source_file;  // path of the file declaring it
@@ -90,12 +105,15 @@ struct ModelGraph {
   std::vector<Node> nodes;  // in an order where every node comes after its sources
   std::vector<GraphOutput> outputs;
   std::vector<Parameter> params;
+  std::vector<Instance> instances;  // composite layers, inner ones before the ones holding them
   std::string doc;
 
   /// Index of a parameter by dotted path, or -1.
   int find_param(const std::string& path) const;
   /// Index of a node by dotted path, or -1.
   int find_node(const std::string& path) const;
+  /// Index of a composite instance by dotted path, or -1.
+  int find_instance(const std::string& path) const;
 };
 
 }  // namespace cvm::graph

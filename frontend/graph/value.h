@@ -2,7 +2,9 @@
 // dimension in base units, booleans, strings, lists, and calls such as initialisers
 // `gaussian(sigma = 0.1 deg)` or priors `lognormal(0, 1)` with evaluated arguments). An
 // initialiser's argument may name a parameter (`gaussian(sigma = sigma_center)`): a ParamRef,
-// resolved when the tensor is built, so setting the parameter rebuilds the tensor.
+// resolved when the tensor is built, so setting the parameter rebuilds the tensor. A scalar
+// parameter's whole value may be a ParamRef too (`param center_E_tau: time = tau_center`):
+// a derived scalar, rebuilt in the same way.
 #pragma once
 
 #include <string>
@@ -52,8 +54,10 @@ struct Value {
     x.dim = d;
     return x;
   }
-  /// Paths of the parameters a Call's arguments name (empty for a plain value).
+  /// Paths of the parameters a value is built from: a ParamRef's own, or those a Call's
+  /// arguments name (empty for a plain value).
   std::vector<std::string> param_refs() const {
+    if (kind == ValueKind::ParamRef) return {text};
     std::vector<std::string> out;
     for (const auto& a : args) {
       if (a.second.kind == ValueKind::ParamRef) out.push_back(a.second.text);

@@ -45,6 +45,10 @@ const std::vector<Builtin>& table() {
        {string("file"), boolean("flip", true), boolean("normalize", false)},
        "a 1-d (time), 2-d (x, y), 3-d (t, x, y) or 5-d kernel read from \"FILE.h5:/dataset\" or "
        "\"FILE.npy\" and placed as convis's set_weight places it"},
+      // scalar initialisers (a dimensionless number)
+      {"density", BuiltinKind::ScalarInitialiser, {num("sigma", std::nullopt, kSpace)},
+       "1 / (sigma * pixels per degree): the density of convis's recursive (Deriche) gaussian "
+       "(SpatialRecursiveFilter.gaussian)"},
       // priors (support for checking against bounds)
       {"normal", BuiltinKind::Prior, {num("mu"), num("sigma")}, "normal(mu, sigma)", -kInf, kInf},
       {"lognormal", BuiltinKind::Prior, {num("mu"), num("sigma")}, "log-normal(mu, sigma)", 0, kInf},

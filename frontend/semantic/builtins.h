@@ -12,7 +12,10 @@
 
 namespace cvm {
 
-enum class BuiltinKind { Initialiser, Prior, Stimulus };
+/// Initialiser: the value of a tensor parameter; ScalarInitialiser: the value of a `real`
+/// parameter, built from others (`density(sigma = sigma_center)`); both may name number
+/// parameters in their arguments.
+enum class BuiltinKind { Initialiser, ScalarInitialiser, Prior, Stimulus };
 
 /// What an argument accepts.
 enum class ArgType {

@@ -1,12 +1,14 @@
 // The frontend's entry points, in pass order: load (parse + imports) -> elaborate each
-// model (names, units, shapes) -> check fit blocks. `cvm check`, `cvm graph` and the
-// interpreter all go through here.
+// model (names, units, shapes) -> check fit blocks. `cvm check`, `cvm graph`, `cvm fit`
+// and the interpreter all go through here.
 #pragma once
 
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
+#include "frontend/graph/fit_spec.h"
 #include "frontend/graph/model_graph.h"
 #include "frontend/semantic/program.h"
 
@@ -28,5 +30,17 @@ bool check_file(Compilation& c, const std::string& path);
 /// `model` is empty).
 std::optional<graph::ModelGraph> compile_model(Compilation& c, const std::string& path,
                                                const std::string& model);
+
+/// A fit block, checked, with the graph of the model it fits.
+struct CompiledFit {
+  graph::ModelGraph graph;
+  graph::FitSpec spec;
+};
+
+/// Loads `path` and compiles its fit `fit` (chosen by `as NAME`, else by the model's name;
+/// empty: the file's only fit): builds the model's graph, applies `sets` (`PATH=VALUE`, as
+/// `--set` does) and checks the fit. Returns nullopt when errors were reported.
+std::optional<CompiledFit> compile_fit(Compilation& c, const std::string& path, const std::string& fit,
+                                       const std::vector<std::string>& sets = {});
 
 }  // namespace cvm

@@ -295,21 +295,63 @@ class Elaborator {
         if (!v || !check_type(*v, p.type, inner, arg->value->range, what, sink_)) return std::nullopt;
         gp.value = *v;
       }
+      gp.value_range = arg->value->range;
     } else if (!presets_.empty() && presets_.back().count(p.name.name)) {
       const Value& v = presets_.back().at(p.name.name);
       if (!check_type(v, p.type, inner, preset_ranges_[p.name.name], what, sink_)) return std::nullopt;
       gp.value = v;
+      gp.value_range = preset_ranges_[p.name.name];
+    } else if (p.value && p.value->kind == ast::ExprKind::Path && inner.parameters.count(p.value->path.str()) &&
+               !inner.constants.count(p.value->path.str())) {
+      auto v = derived_scalar(p, gp, inner);
+      if (!v) return std::nullopt;
+      gp.value = *v;
+      gp.value_range = p.value->range;
     } else if (p.value) {
       auto v = evaluate(*p.value, inner, sink_);
       if (!v || !check_type(*v, p.type, inner, p.value->range, what, sink_)) return std::nullopt;
       gp.value = *v;
+      gp.value_range = p.value->range;
     } else {
       gp.value = gp.type == "tensor" ? call_value("zeros") : Value::make_number(0, gp.dim, gp.type == "int");
     }
-    if (gp.type == "tensor" && !shape_of(p.type, inner, gp.shape)) return std::nullopt;
+    if (gp.type == "tensor" && !shape_of(p.type, inner, gp.shape, gp.shape_formals)) return std::nullopt;
     if (!check_bounds_and_prior(p, inner, gp)) return std::nullopt;
     g_.params.push_back(std::move(gp));
     return static_cast<int>(g_.params.size() - 1);
+  }
+
+  /// `param center_E_tau: time = tau_center`: a number parameter whose whole value is an
+  /// earlier number parameter of the same declaration, of the same type (a derived scalar,
+  /// rebuilt when its source is set). Returns the ParamRef, or nullopt after reporting.
+  std::optional<Value> derived_scalar(const ast::ParamDecl& p, const graph::Parameter& gp, const Scope& inner) {
+    const std::string name = p.value->path.str();
+    const SourceRange at = p.value->range;
+    const graph::Parameter* source = nullptr;
+    if (int i = g_.find_param(inner.parameters.at(name)); i >= 0) source = &g_.params[static_cast<size_t>(i)];
+    if (!source) return std::nullopt;  // its declaration failed (reported)
+    if (gp.type == "tensor" || source->type == "tensor") {
+      auto& d = sink_.error("E0310", at, gp.type == "tensor"
+                                             ? "tensor parameter '" + p.name.name + "' cannot take the value of '" + name + "'"
+                                             : "'" + name + "' is a tensor; a number parameter can take only a number parameter's value");
+      d.help = gp.type == "tensor" ? "build it with an initialiser, e.g. 'constant(value = " + name + ")'"
+                                   : "only an initialiser's arguments and whole number values can name a parameter";
+      return std::nullopt;
+    }
+    const bool numeric = type_dimension(gp.type).has_value() && type_dimension(source->type).has_value();
+    const bool fits = gp.type == source->type ||
+                      (numeric && gp.type != "int" && gp.dim == source->dim);
+    if (!fits) {
+      auto kind = [](const graph::Parameter& q) {
+        return q.type == "int" ? std::string("an integer") : q.type == "bool" ? std::string("a boolean")
+               : q.type == "string" ? std::string("a string") : dimension_name(q.dim);
+      };
+      auto& d = sink_.error("E0401", at, "parameter '" + p.name.name + "' is " + kind(gp) + ", but '" + name + "' is " +
+                                             kind(*source));
+      d.notes.push_back({source->range, "'" + name + "' declared here"});
+      return std::nullopt;
+    }
+    return Value::make_param_ref(source->path, source->dim);
   }
 
   /// Lets initialisers in `scope` name parameter `name` when it is a number.
@@ -326,11 +368,20 @@ class Elaborator {
     return v;
   }
 
-  /// `tensor[out, in, kernel]`: every dimension an integer or a list of integers.
-  bool shape_of(const ast::TypeRef& type, const Scope& inner, std::vector<int64_t>& shape) {
+  /// `tensor[out, in, kernel]`: every dimension an integer or a list of integers. `formals`
+  /// gets, per dimension, the formal it comes from (graph::Parameter::shape_formals).
+  bool shape_of(const ast::TypeRef& type, const Scope& inner, std::vector<int64_t>& shape,
+                std::vector<std::string>& formals) {
     for (const auto& d : type.dims) {
       auto v = evaluate(*d, inner, sink_);
       if (!v) return false;
+      const bool is_formal = d->kind == ast::ExprKind::Path && inner.constants.count(d->path.str());
+      const std::string formal = is_formal ? d->path.str() : "";
+      if (v->kind == ValueKind::List) {
+        for (size_t i = 0; i < v->items.size(); ++i) formals.push_back(is_formal ? formal + "[" + std::to_string(i) + "]" : "");
+      } else {
+        formals.push_back(formal);
+      }
       auto add = [&](const Value& x) {
         if (x.kind != ValueKind::Number || !x.is_integer || x.number < 1) {
           auto& diag = sink_.error("E0501", d->range, "a tensor dimension must be a positive integer");
@@ -386,7 +437,16 @@ class Elaborator {
         d.help = did_you_mean(v->text, builtin_names(BuiltinKind::Prior));
         return false;
       }
-      if (gp.lower && (*gp.lower < b->support_lo || *gp.upper > b->support_hi)) {
+      double support_lo = b->support_lo, support_hi = b->support_hi;
+      if (v->text == "uniform") {  // its support is its own range
+        const Value* lo = v->arg("lower");
+        const Value* hi = v->arg("upper");
+        if (lo && hi && lo->kind == ValueKind::Number && hi->kind == ValueKind::Number) {
+          support_lo = lo->number;
+          support_hi = hi->number;
+        }
+      }
+      if (gp.lower && (*gp.lower < support_lo || *gp.upper > support_hi)) {
         sink_.error("E0602", p.prior->range, "the bounds of '" + p.name.name +
                                                  "' reach outside where the prior '" + v->text +
                                                  "' is defined");
@@ -587,6 +647,11 @@ class Elaborator {
       iface.outputs.emplace_back(o.name.name, Src{Src::Kind::Wire, it->second, 0});
       if (top) top_outputs_.push_back({o.name.name, it->second, o.range});
     }
+    if (!top) {
+      PendingInstance pending{prefix.substr(0, prefix.size() - 1), decl.name.name, {}, current_use_};
+      for (const auto& [name, src] : iface.outputs) pending.output_wires.emplace_back(name, src.index);
+      instances_.push_back(std::move(pending));
+    }
     if (decl.outputs.empty()) {
       sink_.error("E0308", decl.name.range, "model '" + decl.name.name + "' has no output");
     }
@@ -729,6 +794,7 @@ class Elaborator {
         }
         p.value = tp.value;
         p.tied_to = target;
+        p.value_range = o.value->range;
         continue;
       }
       auto v = evaluate(*o.value, outer, sink_);
@@ -741,6 +807,7 @@ class Elaborator {
         continue;
       }
       p.value = *v;
+      p.value_range = o.value->range;
       p.tied_to.reset();
       for (auto& q : g_.params) {
         if (q.tied_to && *q.tied_to == path) q.value = *v;
@@ -825,6 +892,16 @@ class Elaborator {
       }
       g_.outputs.push_back({o.name, to_ref(hops[0].src), 1, o.range});
     }
+    for (const auto& pending : instances_) {
+      graph::Instance inst{pending.path, pending.type, {}, pending.range};
+      for (const auto& [name, wire] : pending.output_wires) {
+        std::vector<Hop> hops;
+        std::set<int> visiting;
+        expand({Src{Src::Kind::Wire, wire, 0}, {}}, hops, visiting);
+        if (hops.size() == 1) inst.outputs.emplace_back(name, to_ref(hops[0].src));
+      }
+      g_.instances.push_back(std::move(inst));
+    }
     if (sink_.has_errors()) return false;
     if (!topological_order(ranges)) return false;
     return infer_channels(ranges);
@@ -887,6 +964,9 @@ class Elaborator {
       }
     }
     for (auto& o : g_.outputs) remap(o.source);
+    for (auto& inst : g_.instances) {
+      for (auto& o : inst.outputs) remap(o.second);
+    }
     g_.nodes = std::move(nodes);
     ranges = std::move(new_ranges);
     expected_channels_ = std::move(expected);
@@ -941,6 +1021,12 @@ class Elaborator {
     int wire;
     SourceRange range;
   };
+  /// A composite instance whose output wires are resolved at the end.
+  struct PendingInstance {
+    std::string path, type;
+    std::vector<std::pair<std::string, int>> output_wires;
+    SourceRange range;
+  };
 
   const Program& program_;
   DiagnosticSink& sink_;
@@ -951,6 +1037,7 @@ class Elaborator {
   std::vector<PortWire> port_wires_;
   std::map<std::pair<int, int>, std::optional<int64_t>> expected_channels_;
   std::vector<TopOutput> top_outputs_;
+  std::vector<PendingInstance> instances_;  // in the order they were instantiated
   std::vector<std::map<std::string, Value>> presets_;
   bool alias_call_ = false;
   std::map<std::string, SourceRange> preset_ranges_;

@@ -94,7 +94,7 @@ std::optional<Value> eval_call(const ast::Expr& e, const Scope& scope, Diagnosti
   const Builtin* b = find_builtin(name);
   if (!b) {
     std::vector<std::string> all = builtin_names(BuiltinKind::Initialiser);
-    for (auto k : {BuiltinKind::Prior, BuiltinKind::Stimulus}) {
+    for (auto k : {BuiltinKind::ScalarInitialiser, BuiltinKind::Prior, BuiltinKind::Stimulus}) {
       auto more = builtin_names(k);
       all.insert(all.end(), more.begin(), more.end());
     }
@@ -108,7 +108,8 @@ std::optional<Value> eval_call(const ast::Expr& e, const Scope& scope, Diagnosti
   // An initialiser's arguments may name number parameters (rebuilt when they change).
   Scope initialiser_scope;
   const Scope* arg_scope = &scope;
-  if (b->kind == BuiltinKind::Initialiser && !scope.in_initialiser) {
+  const bool initialiser = b->kind == BuiltinKind::Initialiser || b->kind == BuiltinKind::ScalarInitialiser;
+  if (initialiser && !scope.in_initialiser) {
     initialiser_scope = scope;
     initialiser_scope.in_initialiser = true;
     arg_scope = &initialiser_scope;
@@ -178,10 +179,24 @@ std::optional<Value> eval_call(const ast::Expr& e, const Scope& scope, Diagnosti
   return call;
 }
 
+/// Reports, at the operand, a value of `and`, `or` or `not` that is not true or false.
+bool check_boolean_operand(const Value& v, const ast::Expr& operand, const std::string& op, DiagnosticSink& sink) {
+  if (v.kind == ValueKind::Bool) return true;
+  auto& d = sink.error("E0401", operand.range, "'" + op + "' needs true or false, found " + kind_name(v));
+  if (v.kind == ValueKind::Number) d.help = "compare it to get true or false, e.g. 'n > 0'";
+  return false;
+}
+
 std::optional<Value> eval_binary(const ast::Expr& e, const Scope& scope, DiagnosticSink& sink) {
   auto l = evaluate(*e.operands[0], scope, sink);
   auto r = evaluate(*e.operands[1], scope, sink);
   if (!l || !r) return std::nullopt;
+  if (e.op == "and" || e.op == "or") {
+    bool ok = check_boolean_operand(*l, *e.operands[0], e.op, sink);
+    ok = check_boolean_operand(*r, *e.operands[1], e.op, sink) && ok;
+    if (!ok) return std::nullopt;
+    return Value::make_bool(e.op == "and" ? l->boolean && r->boolean : l->boolean || r->boolean);
+  }
   if (l->kind != ValueKind::Number || r->kind != ValueKind::Number) {
     sink.error("E0401", e.range, "'" + e.op + "' needs numbers, found " + kind_name(*l) +
                                      " and " + kind_name(*r));
@@ -264,6 +279,10 @@ std::optional<Value> evaluate(const ast::Expr& e, const Scope& scope, Diagnostic
     case ast::ExprKind::Unary: {
       auto v = evaluate(*e.operands[0], scope, sink);
       if (!v) return std::nullopt;
+      if (e.op == "not") {
+        if (!check_boolean_operand(*v, *e.operands[0], e.op, sink)) return std::nullopt;
+        return Value::make_bool(!v->boolean);
+      }
       if (v->kind != ValueKind::Number) {
         sink.error("E0401", e.range, "a sign needs a number, found " + kind_name(*v));
         return std::nullopt;
@@ -324,6 +343,10 @@ static bool check_scalar(const Value& v, const std::string& type, SourceRange at
   }
   auto dim = type_dimension(type);
   if (!dim) return true;  // tensor/signal are checked by their users
+  if (v.kind == ValueKind::Call && dim->dimensionless() && type != "int") {
+    const Builtin* b = find_builtin(v.text);
+    if (b && b->kind == BuiltinKind::ScalarInitialiser) return true;  // a dimensionless number
+  }
   if (v.kind != ValueKind::Number) {
     sink.error("E0401", at, what + " must be " + dimension_name(*dim) + ", found " + kind_name(v));
     return false;

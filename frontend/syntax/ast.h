@@ -60,7 +60,7 @@ struct Expr {
   std::vector<Arg> args;
   // List: elements. Unary: [operand]. Binary and Index: [lhs, rhs].
   std::vector<ExprPtr> operands;
-  std::string op;  // Unary/Binary: + - * / < <= > >= == !=
+  std::string op;  // Unary: + - not; Binary: + - * / < <= > >= == != and or
 };
 
 /// A type: `real`, `time`, `int[3]`, `tensor[out, in, k]`, `signal[2]`.

@@ -157,7 +157,7 @@ std::string expr_text(const ast::Expr& e) {
       }
       return s + ")";
     }
-    case ast::ExprKind::Unary: return e.op + expr_text(*e.operands[0]);
+    case ast::ExprKind::Unary: return (e.op == "not" ? "not " : e.op) + expr_text(*e.operands[0]);
     case ast::ExprKind::Binary:
       return "(" + expr_text(*e.operands[0]) + " " + e.op + " " + expr_text(*e.operands[1]) + ")";
     case ast::ExprKind::Index: return expr_text(*e.operands[0]) + "[" + expr_text(*e.operands[1]) + "]";

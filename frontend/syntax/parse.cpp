@@ -222,6 +222,20 @@ class AstBuilder {
       e->op = c->op->getText();
       e->operands.push_back(build_expr(c->expr(0)));
       e->operands.push_back(build_expr(c->expr(1)));
+    } else if (auto* c = dynamic_cast<P::NotExprContext*>(ctx)) {
+      e->kind = ast::ExprKind::Unary;
+      e->op = "not";
+      e->operands.push_back(build_expr(c->expr()));
+    } else if (auto* c = dynamic_cast<P::AndExprContext*>(ctx)) {
+      e->kind = ast::ExprKind::Binary;
+      e->op = "and";
+      e->operands.push_back(build_expr(c->expr(0)));
+      e->operands.push_back(build_expr(c->expr(1)));
+    } else if (auto* c = dynamic_cast<P::OrExprContext*>(ctx)) {
+      e->kind = ast::ExprKind::Binary;
+      e->op = "or";
+      e->operands.push_back(build_expr(c->expr(0)));
+      e->operands.push_back(build_expr(c->expr(1)));
     } else if (auto* c = dynamic_cast<P::IndexExprContext*>(ctx)) {
       e->kind = ast::ExprKind::Index;
       e->operands.push_back(build_expr(c->expr(0)));

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstring>
 #include <filesystem>
 #include <map>
 #include <new>
@@ -283,6 +284,59 @@ std::optional<double> read_hdf5_number_attribute(const std::string& file, const 
   return value;
 }
 
+std::vector<double> read_hdf5_doubles(const std::string& file, const std::string& dataset,
+                                      std::vector<int64_t>* shape) {
+  Handle f = open_file(file);
+  std::vector<int64_t> dims;
+  Handle ds = open_numeric_dataset(f.get(), file, dataset, dims);
+  int64_t n = checked_numel(dims, where(file, dataset));
+  std::vector<double> values(static_cast<size_t>(n));
+  if (n > 0 && H5Dread(ds.get(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()) < 0)
+    throw DataError(read_failure(ds.get(), file, dataset));
+  if (shape) *shape = dims;
+  return values;
+}
+
+std::vector<uint8_t> read_hdf5_bytes(const std::string& file, const std::string& dataset) {
+  Handle f = open_file(file);
+  std::vector<int64_t> dims;
+  Handle ds = open_numeric_dataset(f.get(), file, dataset, dims);
+  int64_t n = checked_numel(dims, where(file, dataset));
+  std::vector<uint8_t> bytes(static_cast<size_t>(n));
+  if (n > 0 && H5Dread(ds.get(), H5T_NATIVE_UINT8, H5S_ALL, H5S_ALL, H5P_DEFAULT, bytes.data()) < 0)
+    throw DataError(read_failure(ds.get(), file, dataset));
+  return bytes;
+}
+
+std::optional<std::string> read_hdf5_string_attribute(const std::string& file, const std::string& object,
+                                                      const std::string& key) {
+  Handle f = open_file(file);
+  Handle obj = open_object(f.get(), file, object, "object");
+  if (H5Aexists(obj.get(), key.c_str()) <= 0) return std::nullopt;
+  Handle attr(H5Aopen(obj.get(), key.c_str(), H5P_DEFAULT), H5Aclose);
+  Handle type(H5Aget_type(attr.get()), H5Tclose);
+  if (H5Tget_class(type.get()) != H5T_STRING) return std::nullopt;
+  Handle space(H5Aget_space(attr.get()), H5Sclose);
+  if (H5Sget_simple_extent_npoints(space.get()) != 1) return std::nullopt;
+  if (H5Tis_variable_str(type.get()) > 0) {
+    Handle memory(H5Tcopy(H5T_C_S1), H5Tclose);
+    H5Tset_size(memory.get(), H5T_VARIABLE);
+    H5Tset_cset(memory.get(), H5Tget_cset(type.get()));
+    char* text = nullptr;
+    if (H5Aread(attr.get(), memory.get(), &text) < 0 || !text) return std::nullopt;
+    std::string value(text);
+    H5free_memory(text);
+    return value;
+  }
+  size_t size = H5Tget_size(type.get());
+  std::string value(size, '\0');
+  Handle memory(H5Tcopy(H5T_C_S1), H5Tclose);
+  H5Tset_size(memory.get(), size);
+  if (H5Aread(attr.get(), memory.get(), value.data()) < 0) return std::nullopt;
+  value.resize(std::strlen(value.c_str()));
+  return value;
+}
+
 // ---------------------------------------------------------------------------------------
 // Hdf5FrameSource
 
@@ -537,26 +591,46 @@ void Hdf5OutputFile::set_attribute(const std::string& object_path, const std::st
 }
 
 void Hdf5OutputFile::write_dataset(const std::string& path, const Array& array) {
+  if (static_cast<int64_t>(array.data.size()) != array.numel())
+    throw DataError("cannot write dataset " + in_quotes(absolute(path)) + " in " + in_quotes(impl_->final_path) +
+                    ": shape " + shape_text(array.shape) + " but " + std::to_string(array.data.size()) + " values");
+  write_raw(path, array.shape, H5T_IEEE_F32LE, H5T_NATIVE_FLOAT, array.data.data());
+}
+
+void Hdf5OutputFile::write_doubles(const std::string& path, const std::vector<double>& values,
+                                   std::vector<int64_t> shape) {
+  if (shape.empty()) shape = {static_cast<int64_t>(values.size())};
+  int64_t n = 1;
+  for (auto d : shape) n *= d;
+  if (n != static_cast<int64_t>(values.size()))
+    throw DataError("cannot write dataset " + in_quotes(absolute(path)) + ": shape " + shape_text(shape) + " but " +
+                    std::to_string(values.size()) + " values");
+  write_raw(path, shape, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, values.data());
+}
+
+void Hdf5OutputFile::write_bytes(const std::string& path, const std::vector<uint8_t>& bytes) {
+  write_raw(path, {static_cast<int64_t>(bytes.size())}, H5T_STD_U8LE, H5T_NATIVE_UINT8, bytes.data());
+}
+
+void Hdf5OutputFile::write_raw(const std::string& path, const std::vector<int64_t>& shape, int64_t file_type,
+                               int64_t memory_type, const void* data) {
   Impl& s = *impl_;
   if (s.committed) throw_closed(s.final_path);
   const std::string full = absolute(path);
   const std::string what = "dataset " + in_quotes(full) + " in " + in_quotes(s.final_path);
-  if (static_cast<int64_t>(array.data.size()) != array.numel())
-    throw DataError("cannot write " + what + ": shape " + shape_text(array.shape) + " but " +
-                    std::to_string(array.data.size()) + " values");
   if (first_missing(s.file.get(), full).empty())
     throw DataError("cannot write " + what + ": it already exists");
-  std::vector<hsize_t> dims(array.shape.begin(), array.shape.end());
+  std::vector<hsize_t> dims(shape.begin(), shape.end());
   Handle space(dims.empty() ? H5Screate(H5S_SCALAR)
                             : H5Screate_simple(static_cast<int>(dims.size()), dims.data(), nullptr),
                H5Sclose);
   Handle lcpl = intermediate_groups();
-  Handle ds(H5Dcreate2(s.file.get(), full.c_str(), H5T_IEEE_F32LE, space.get(), lcpl.get(),
-                       H5P_DEFAULT, H5P_DEFAULT),
+  Handle ds(H5Dcreate2(s.file.get(), full.c_str(), file_type, space.get(), lcpl.get(), H5P_DEFAULT, H5P_DEFAULT),
             H5Dclose);
   if (!ds) throw DataError("cannot create " + what + ": a parent is not a group");
-  if (!array.data.empty() &&
-      H5Dwrite(ds.get(), H5T_NATIVE_FLOAT, H5S_ALL, H5S_ALL, H5P_DEFAULT, array.data.data()) < 0)
+  int64_t n = 1;
+  for (auto d : shape) n *= d;
+  if (n > 0 && H5Dwrite(ds.get(), memory_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data) < 0)
     throw DataError("cannot write " + what + ": the disk may be full");
 }
 

@@ -36,6 +36,18 @@ bool hdf5_has_dataset(const std::string& file, const std::string& dataset);
 std::optional<double> read_hdf5_number_attribute(const std::string& file, const std::string& object,
                                                  const std::string& key);
 
+/// A whole numeric dataset as float64 (exact for float64 and float32 data); its shape in
+/// `shape` when given.
+std::vector<double> read_hdf5_doubles(const std::string& file, const std::string& dataset,
+                                      std::vector<int64_t>* shape = nullptr);
+
+/// A whole dataset of bytes, as Hdf5OutputFile::write_bytes writes it.
+std::vector<uint8_t> read_hdf5_bytes(const std::string& file, const std::string& dataset);
+
+/// A text attribute of an object, or nullopt when there is none or it is not text.
+std::optional<std::string> read_hdf5_string_attribute(const std::string& file, const std::string& object,
+                                                      const std::string& key);
+
 /// Frames of a dataset of shape [T, X, Y] or [B, C, T, X, Y], read as hyperslabs: only the
 /// requested frames are ever read from disk. The file stays open while the source lives.
 class Hdf5FrameSource : public FrameSource {
@@ -89,6 +101,11 @@ class Hdf5OutputFile {
 
   /// Writes a small whole dataset at `path` (e.g. "/params/kernel"), creating groups.
   void write_dataset(const std::string& path, const Array& array);
+  /// Writes float64 values (shape {n} when `shape` is empty), e.g. a loss history.
+  void write_doubles(const std::string& path, const std::vector<double>& values,
+                     std::vector<int64_t> shape = {});
+  /// Writes opaque bytes as a 1-d uint8 dataset (e.g. an optimizer's serialized state).
+  void write_bytes(const std::string& path, const std::vector<uint8_t>& bytes);
 
   /// Flushes, closes and renames the file to its final path (replacing an existing file).
   void commit();
@@ -99,6 +116,8 @@ class Hdf5OutputFile {
   const std::string& temporary_path() const;
 
  private:
+  void write_raw(const std::string& path, const std::vector<int64_t>& shape, int64_t file_type,
+                 int64_t memory_type, const void* data);
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };

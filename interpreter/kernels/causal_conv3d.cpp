@@ -4,6 +4,8 @@
 #include <stdexcept>
 #include <string>
 
+#include "interpreter/kernels/autograd_support.h"
+
 namespace cvm::kernels {
 
 namespace {
@@ -51,9 +53,12 @@ void check_arguments(const at::Tensor& x, const at::Tensor& weight,
                                 " output channels");
 }
 
-/// conj(rfftn(weight)) for the given FFT sizes, from the cache when it still fits.
-const at::Tensor& kernel_spectrum(const at::Tensor& weight, const std::vector<int64_t>& sizes,
-                                  const std::vector<int64_t>& dims, KernelSpectrumCache& cache) {
+/// conj(rfftn(weight)) for the given FFT sizes, from the cache when it still fits. A weight
+/// that requires a gradient bypasses the cache: its spectrum is part of this call's graph
+/// (a cached one would keep a graph alive and be back-propagated through twice).
+at::Tensor kernel_spectrum(const at::Tensor& weight, const std::vector<int64_t>& sizes,
+                           const std::vector<int64_t>& dims, KernelSpectrumCache& cache) {
+  if (needs_grad({weight})) return at::fft_rfftn(weight.to(at::kDouble), sizes, dims).conj().resolve_conj();
   const bool hit = cache.spectrum.defined() && cache.fft_sizes == sizes &&
                    cache.fft_dims == dims && cache.weight.sizes() == weight.sizes() &&
                    cache.weight.scalar_type() == weight.scalar_type() &&
@@ -124,7 +129,7 @@ double fft_cost(const FftPlan& plan, const at::Tensor& out, const at::Tensor& we
 void correlate_fft(const at::Tensor& xp, const at::Tensor& weight, const FftPlan& plan,
                    at::Tensor& out, KernelSpectrumCache& cache) {
   const int64_t kt = weight.size(2), frames = out.size(2);
-  const at::Tensor& w_hat = kernel_spectrum(weight, plan.sizes, plan.dims, cache);
+  const at::Tensor w_hat = kernel_spectrum(weight, plan.sizes, plan.dims, cache);
   const bool single_channel = weight.size(0) == 1 && weight.size(1) == 1;
   for (int64_t t0 = 0; t0 < frames; t0 += plan.block) {
     const int64_t b = std::min(plan.block, frames - t0);
@@ -153,7 +158,9 @@ at::Tensor causal_conv3d(const at::Tensor& x, const at::Tensor& weight,
                                 shape_text(x.sizes()) + " (no spatial padding)");
 
   // Time: prepend the history (first call with time padding: copies of the first frame).
-  at::Tensor input = x.to(at::kFloat).contiguous();
+  // float32 (runs and fits), or float64 when x is (gradient checks).
+  const at::ScalarType dtype = x.scalar_type() == at::kDouble ? at::kDouble : at::kFloat;
+  at::Tensor input = x.to(dtype).contiguous();
   at::Tensor next_history = history.frames;
   if (kt > 1 && frames > 0) {
     at::Tensor past = history.frames;
@@ -175,7 +182,7 @@ at::Tensor causal_conv3d(const at::Tensor& x, const at::Tensor& weight,
   const int64_t out_x = padding.space ? x.size(3) : x.size(3) - kx + 1;
   const int64_t out_y = padding.space ? x.size(4) : x.size(4) - ky + 1;
   at::Tensor out = at::empty({batch, weight.size(0), out_frames, out_x, out_y},
-                             x.options().dtype(at::kFloat));
+                             x.options().dtype(dtype));
   if (out_frames == 0) {
     history.frames = next_history;
     return out;
@@ -189,11 +196,11 @@ at::Tensor causal_conv3d(const at::Tensor& x, const at::Tensor& weight,
 
   const FftPlan plan = plan_fft(padded, weight, out_frames);
   if (plan.dims.empty() || direct_cost(out, weight) < fft_cost(plan, out, weight))
-    out.copy_(at::conv3d(padded, weight.to(at::kFloat)));
+    out.copy_(at::conv3d(padded, weight.to(dtype)));
   else
     correlate_fft(padded, weight, plan, out, history.spectrum);
   if (bias.has_value() && bias->defined())
-    out.add_(bias->to(at::kFloat).reshape({1, weight.size(0), 1, 1, 1}));
+    out.add_(bias->to(dtype).reshape({1, weight.size(0), 1, 1, 1}));
   history.frames = next_history;
   return out;
 }

@@ -66,6 +66,10 @@ struct ConvPadding {
 /// X-K_x+1) and updates `history`. Throws std::invalid_argument if C_in differs from x's
 /// channel count, if shapes are not 5-d, if the kernel is larger than a frame without spatial
 /// padding, or if the frame size or batch changed since the previous call.
+/// A float64 x is computed in float64 (gradient checks). Differentiable w.r.t. x, weight
+/// and bias through ATen's own backward (both the direct and the FFT path); a weight that
+/// requires a gradient bypasses the spectrum cache. In grad mode `history` carries the
+/// graph of its frames until the caller detaches the state.
 at::Tensor causal_conv3d(const at::Tensor& x, const at::Tensor& weight,
                          const c10::optional<at::Tensor>& bias, TimeHistory& history,
                          const ConvPadding& padding = {});

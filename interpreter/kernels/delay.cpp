@@ -4,13 +4,15 @@
 #include <stdexcept>
 #include <vector>
 
+#include "interpreter/kernels/autograd_support.h"
+
 namespace cvm::kernels {
 
 namespace {
 
 void check_input(const at::Tensor& x) {
-  if (x.dim() != 5 || x.scalar_type() != at::kFloat)
-    throw std::invalid_argument("delay: expected a float32 [B, C, T, X, Y] tensor");
+  if (x.dim() != 5 || (x.scalar_type() != at::kFloat && x.scalar_type() != at::kDouble))
+    throw std::invalid_argument("delay: expected a float32 or float64 [B, C, T, X, Y] tensor");
 }
 
 /// The last `depth` frames before x followed by x: [B, C, depth + T, X, Y], contiguous.
@@ -64,6 +66,13 @@ at::Tensor variable_delay(const at::Tensor& x, const at::Tensor& delays, DelaySt
   }
   const at::Tensor buffer = with_history(x, depth, state);
   const int64_t frames = x.size(2), planes = x.size(0) * x.size(1);
+  if (needs_grad({buffer}) || x.scalar_type() != at::kFloat) {
+    // Differentiable (and float64): the same copy as a gather along time.
+    const at::Tensor t = at::arange(frames, d.options()).reshape({frames, 1, 1});
+    const at::Tensor index = (depth + t - d.unsqueeze(0)).expand({x.size(0), x.size(1), frames, x.size(3), x.size(4)});
+    keep_last(buffer, depth, state);
+    return buffer.gather(2, index);
+  }
   at::Tensor out = at::empty(x.sizes(), x.options());
   const float* in = buffer.data_ptr<float>();
   float* o = out.data_ptr<float>();

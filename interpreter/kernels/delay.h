@@ -16,13 +16,16 @@ struct DelayState {
   at::Tensor frames;
 };
 
-/// Delays x (float32 [B, C, T, X, Y]) by `delay` >= 0 frames; updates `state`.
+/// Delays x (float32 or float64 [B, C, T, X, Y]) by `delay` >= 0 frames; updates `state`.
+/// Differentiable (ATen ops).
 /// Throws std::invalid_argument for a bad shape, a negative delay, or an input whose
 /// batch, channel or frame size changed between calls.
 at::Tensor delay(const at::Tensor& x, int64_t delay, DelayState& state);
 
 /// Delays each pixel of x by its own number of frames: `delays` is int64 [X, Y], >= 0;
 /// y[b, c, t, i, j] = x[b, c, t - delays[i, j], i, j]. Updates `state`; throws as delay().
+/// When x or the state requires a gradient (or x is float64) the copy is an at::gather
+/// along time, differentiable w.r.t. x and the state; otherwise a fused loop.
 at::Tensor variable_delay(const at::Tensor& x, const at::Tensor& delays, DelayState& state);
 
 }  // namespace cvm::kernels

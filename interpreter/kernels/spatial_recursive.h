@@ -22,7 +22,22 @@ namespace cvm::kernels {
 
 /// Filters every frame of x (float [B, C, T, X, Y]) along x, then along y. Returns a new
 /// float32 tensor of x's shape. Throws std::invalid_argument for a tensor that is not 5-d
-/// float.
+/// float. The run path: no autograd.
 at::Tensor spatial_recursive_gaussian(const at::Tensor& x, double density);
+
+// --- Differentiable form (fitting) -------------------------------------------------------
+
+/// A1..A4, B1, B2 as a float64 [6] tensor for a density tensor (one element, 1 / pixels):
+/// values bitwise deriche_coefficients(density); when the density requires a gradient they
+/// carry d/ddensity through torch ops (value trick, autograd_support.h).
+at::Tensor deriche_coefficient_tensor(const at::Tensor& density);
+
+/// The same filter with the coefficients as a float64 [6] tensor (deriche_coefficient_tensor),
+/// on x of float32 or float64 [B, C, T, X, Y]; returns x's dtype (float32 x gives the run
+/// path's numbers bitwise). Differentiable w.r.t. x and the coefficients (a
+/// torch::autograd::Function: the adjoint of the y pass, then of the x pass, with convis's
+/// boundary rules; see adjoint_lines in the .cpp); without gradients it runs the fused
+/// loops only. Throws std::invalid_argument for a bad shape or dtype.
+at::Tensor spatial_recursive_gaussian(const at::Tensor& x, const at::Tensor& coefficients);
 
 }  // namespace cvm::kernels

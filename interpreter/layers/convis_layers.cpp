@@ -1,5 +1,7 @@
 // std.convis primitives bound to their kernels (interpreter/kernels). Each class reads
 // its evaluated arguments from the graph node and keeps its own state between chunks.
+// Parameters are passed to the kernels as tensors, so a fit (GradMode on, parameters that
+// require gradients) differentiates through them; `cvm run` takes the kernels' fast paths.
 #include "interpreter/kernels/causal_conv3d.h"
 #include "interpreter/kernels/nonlinearities.h"
 #include "interpreter/kernels/recursive_lowpass.h"
@@ -33,8 +35,10 @@ class LowPassLayer : public Layer {
  public:
   LowPassLayer(const graph::Node&, const LayerContext& ctx) : sps_(ctx.resolution.steps_per_second) {}
   std::vector<at::Tensor> forward(const std::vector<at::Tensor>& in) override {
-    double tau = params.at("tau").item<double>();
-    return {kernels::recursive_lowpass(in[0], tau, sps_, state_)};
+    const auto c = kernels::lowpass_coefficients(params.at("tau"), sps_, in[0].scalar_type());
+    kernels::LowPassOutput r = kernels::recursive_lowpass(in[0], state_.last_y, c);
+    state_.last_y = r.last_y;
+    return {r.out};
   }
   void reset_state() override { state_.last_y = at::Tensor(); }
   std::vector<at::Tensor> save_state() const override {
@@ -55,21 +59,21 @@ class RectifyLayer : public Layer {
 class RectifyScaleLayer : public Layer {
  public:
   std::vector<at::Tensor> forward(const std::vector<at::Tensor>& in) override {
-    return {kernels::nl_rectify_scale(in[0], params.at("scale").item<double>(), params.at("bias").item<double>())};
+    return {kernels::nl_rectify_scale(in[0], params.at("scale"), params.at("bias"))};
   }
 };
 
 class SquareLayer : public Layer {
  public:
   std::vector<at::Tensor> forward(const std::vector<at::Tensor>& in) override {
-    return {kernels::nl_square(in[0], params.at("scale").item<double>(), params.at("bias").item<double>())};
+    return {kernels::nl_square(in[0], params.at("scale"), params.at("bias"))};
   }
 };
 
 class RectifySquareLayer : public Layer {
  public:
   std::vector<at::Tensor> forward(const std::vector<at::Tensor>& in) override {
-    return {kernels::nl_rectify_square(in[0], params.at("scale").item<double>(), params.at("bias").item<double>())};
+    return {kernels::nl_rectify_square(in[0], params.at("scale"), params.at("bias"))};
   }
 };
 

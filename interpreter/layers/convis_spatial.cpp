@@ -54,7 +54,7 @@ class ReceptiveFieldLayer : public Layer {
 class SpatialRecursiveLayer : public Layer {
  public:
   std::vector<at::Tensor> forward(const std::vector<at::Tensor>& in) override {
-    return {kernels::spatial_recursive_gaussian(in[0], params.at("density").item<double>())};
+    return {kernels::spatial_recursive_gaussian(in[0], kernels::deriche_coefficient_tensor(params.at("density")))};
   }
 };
 

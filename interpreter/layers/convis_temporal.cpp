@@ -137,8 +137,11 @@ class HighPassLayer : public Layer {
  public:
   HighPassLayer(const graph::Node&, const LayerContext& ctx) : sps_(ctx.resolution.steps_per_second) {}
   std::vector<at::Tensor> forward(const std::vector<at::Tensor>& in) override {
-    return {kernels::recursive_highpass(in[0], params.at("tau").item<double>(), params.at("k").item<double>(),
-                                        sps_, state_)};
+    const auto c = kernels::highpass_coefficients(params.at("tau"), params.at("k"), sps_, in[0].scalar_type());
+    kernels::HighPassOutput r = kernels::recursive_highpass(in[0], state_.last_z, state_.last_x, c);
+    state_.last_z = r.last_z;
+    state_.last_x = r.last_x;
+    return {r.out};
   }
   void reset_state() override { state_ = {}; }
   std::vector<at::Tensor> save_state() const override { return {copy(state_.last_z), copy(state_.last_x)}; }
@@ -172,7 +175,10 @@ class SmoothConvLayer : public Layer {
     for (int64_t i = 0; i < stages_; ++i) {
       const std::string stage = "n" + std::to_string(i);
       const auto k = static_cast<size_t>(i);
-      y = kernels::recursive_lowpass(y, params.at("e_" + stage + "_tau").item<double>(), sps_, lowpass_[k]);
+      const auto c = kernels::lowpass_coefficients(params.at("e_" + stage + "_tau"), sps_, y.scalar_type());
+      kernels::LowPassOutput r = kernels::recursive_lowpass(y, lowpass_[k].last_y, c);
+      lowpass_[k].last_y = r.last_y;
+      y = r.out;
       at::Tensor g = kernels::causal_conv3d(y, params.at("g_" + stage + "_weight"), c10::nullopt, spatial_[k]);
       sum = sum.defined() ? sum + g : g;
     }

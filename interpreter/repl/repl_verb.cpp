@@ -6,7 +6,7 @@
 
 #include "interpreter/repl/completion.h"
 #include "interpreter/repl/dispatch.h"
-#include "interpreter/repl/interrupt.h"
+#include "interpreter/runtime/interrupt.h"
 #include "interpreter/repl/line_editor.h"
 #include "interpreter/repl/session.h"
 
@@ -31,11 +31,11 @@ int run_script(Session& session, const ReplRequest& r) {
 int run_interactive(Session& session, const ReplRequest& r) {
   std::cout << "cvm repl " << CVM_VERSION << ": :help lists the commands, Tab completes, :quit or Ctrl-D leaves\n";
   if (!r.file.empty()) load_file(session, r.file, r.model, std::cout);
-  SigintFlag sigint;
+  interp::SigintFlag sigint;
   LineEditor editor(r.history_file, [&](const std::string& before_cursor) { return complete(session, before_cursor); });
   while (auto line = editor.read_line(prompt(session))) {
-    SigintFlag::clear();
-    LineResult result = execute_line(session, *line, LinePlace{"<repl>", 1}, std::cout, [] { return SigintFlag::raised(); });
+    interp::SigintFlag::clear();
+    LineResult result = execute_line(session, *line, LinePlace{"<repl>", 1}, std::cout, [] { return interp::SigintFlag::raised(); });
     if (result.quit) return kExitOk;
   }
   std::cout << "\n";  // Ctrl-D leaves the cursor after the prompt

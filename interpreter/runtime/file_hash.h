@@ -1,4 +1,5 @@
-// SHA-256 of a model's source file, recorded in every output (provenance).
+// SHA-256 of a model's source file, recorded in every output (provenance), and of a
+// text (a fit's settings, to recognise its checkpoints).
 #pragma once
 
 #include <string>
@@ -7,5 +8,8 @@ namespace cvm::interp {
 
 /// Lower-case hex SHA-256 of a file's bytes (OpenSSL); "" when it cannot be read.
 std::string file_sha256(const std::string& path);
+
+/// Lower-case hex SHA-256 of a text's bytes.
+std::string text_sha256(const std::string& text);
 
 }  // namespace cvm::interp

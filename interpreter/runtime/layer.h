@@ -40,6 +40,20 @@ class Layer {
   /// A copy of the state, to restore later (push/pop).
   virtual std::vector<at::Tensor> save_state() const { return {}; }
   virtual void restore_state(const std::vector<at::Tensor>& state) {}
+  /// Cuts the state off the autograd graph (after a fit's optimizer step, so gradients
+  /// never cross chunks). Default: save, detach every tensor, restore.
+  virtual void detach_state() {
+    std::vector<at::Tensor> state = save_state();
+    for (auto& t : state) {
+      if (t.defined()) t = t.detach();
+    }
+    restore_state(state);
+  }
+  /// Which output ports the plan reads (one flag per declared output: connected in the
+  /// graph, a model output, or recorded), told once before the first chunk. A layer may
+  /// skip computing an unneeded port and return an undefined tensor for it. Default: every
+  /// port is computed.
+  virtual void set_needed_outputs(const std::vector<bool>& needed) { (void)needed; }
   /// Sets one declared state variable (`state V` in the primitive's declaration) to a
   /// value, e.g. an initial membrane potential [x, y]. Layers without settable state refuse.
   virtual void set_state(const std::string& name, const at::Tensor& value) {

@@ -41,14 +41,15 @@ int guarded(const Compilation* c, const std::function<int()>& body) {
   }
 }
 
-int setup_model(const ModelRequest& request, ModelSetup& setup) {
+int setup_model(const ModelRequest& request, ModelSetup& setup, const ModelCompiler& compile,
+                std::set<std::string>* given_names) {
   Compilation& c = setup.compilation;
   if (request.device == "cuda" && !at::hasCUDA()) {
     std::cerr << "cvm: error: --device cuda: this LibTorch has no CUDA support (or no GPU is present); use --device cpu\n";
     return kExitModelError;
   }
   at::set_num_threads(request.threads);
-  setup.graph = compile_model(c, request.file, request.model);
+  setup.graph = compile ? compile(c) : compile_model(c, request.file, request.model);
   if (setup.graph) {
     for (const auto& s : request.sets) {
       if (!apply_setting(c, *setup.graph, s)) break;
@@ -78,6 +79,7 @@ int setup_model(const ModelRequest& request, ModelSetup& setup) {
     }
     // Tensors built from parameters follow the loaded and set values, unless the file gave them.
     rebuild_derived(g, dir, setup.params, given);
+    if (given_names) *given_names = given;
     return kExitOk;
   });
 }

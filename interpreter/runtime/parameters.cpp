@@ -1,5 +1,8 @@
 #include "interpreter/runtime/parameters.h"
 
+#include <algorithm>
+#include <array>
+#include <cstdio>
 #include <filesystem>
 #include <set>
 
@@ -15,6 +18,10 @@
 namespace cvm::interp {
 namespace {
 
+/// Where an error about a parameter's value points: the expression that gave it, else the
+/// declaration.
+SourceRange value_range(const graph::Parameter& p) { return p.value_range.valid() ? p.value_range : p.range; }
+
 std::string shape_text(at::IntArrayRef shape) {
   std::string s = "[";
   for (size_t i = 0; i < shape.size(); ++i) s += (i ? ", " : "") + std::to_string(shape[i]);
@@ -29,7 +36,7 @@ at::Tensor place_impulse_response(const at::Tensor& k3, at::IntArrayRef shape, c
     throw RuntimeError("'" + p.path + "' has shape " + shape_text(shape) +
                            "; gaussian and exponential initialise convolution weights ([out, in, t, x, y], "
                            "[out, in, x, y] or [out, in, t])",
-                       p.range);
+                       value_range(p));
   }
   at::Tensor w = at::zeros(shape, at::kFloat);
   int64_t kt = std::min(k3.size(0), shape[2]);
@@ -56,6 +63,83 @@ at::Tensor place_kernel(const at::Tensor& k3, const graph::Parameter& p) {
   return place_impulse_response(k3, s, p);
 }
 
+bool is_derived(const graph::Parameter& p) { return !p.tied_to && !p.value.param_refs().empty(); }
+
+std::string number_text(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%g", v);
+  return buf;
+}
+
+/// A kernel built from parameters (`gaussian(sigma = sigma_center)`) must fit the declared
+/// shape: convis sizes its weight to the kernel, so a smaller shape would cut values off,
+/// and a fit or --set could grow the kernel past a shape that fitted its default. `k3` is
+/// the natural kernel [t, x, y]; `call` describes it ("gaussian(sigma = 0.2 deg)"). Names
+/// the formal to pass when the too small dimensions come from formals.
+void check_support(const at::Tensor& k3, const graph::Parameter& p, const graph::ModelGraph& g,
+                   const std::string& call) {
+  // Which dimension of the declared shape holds t, x and y (-1: none, extent 1).
+  const size_t rank = p.shape.size();
+  if (rank < 3 || rank > 5) return;  // not a convolution weight: place_kernel reports it
+  const std::array<int, 3> at_dim = rank == 5 ? std::array<int, 3>{2, 3, 4}
+                                    : rank == 4 ? std::array<int, 3>{-1, 2, 3}
+                                                : std::array<int, 3>{2, -1, -1};
+  std::array<int64_t, 3> extent{};
+  bool fits = true;
+  for (size_t i = 0; i < 3; ++i) {
+    extent[i] = at_dim[i] < 0 ? 1 : p.shape[static_cast<size_t>(at_dim[i])];
+    fits = fits && k3.size(static_cast<int64_t>(i)) <= extent[i];
+  }
+  if (fits) return;
+  const bool spatial = k3.size(0) == 1;
+  auto sizes = [&](auto size_of) {
+    return spatial ? std::to_string(size_of(1)) + "x" + std::to_string(size_of(2)) : std::to_string(size_of(0));
+  };
+  const std::string needs = sizes([&](int i) { return k3.size(i); });
+  const std::string has = sizes([&](int i) { return extent[static_cast<size_t>(i)]; });
+  std::string message = "'" + p.path + "': " + call + " needs " + needs +
+                        (spatial ? " at " + number_text(g.resolution.pixels_per_degree) + " px/deg"
+                                 : (needs == "1" ? " frame" : " frames") + std::string(" at ") +
+                                       number_text(g.resolution.steps_per_second) + " steps/s") +
+                        ", but its shape gives " + has + " (values would be cut off)";
+  // The formals of the dimensions that must grow, with every value of a list formal.
+  std::vector<std::string> hints;
+  bool all_from_formals = true;
+  for (size_t i = 0; i < 3; ++i) {
+    if (k3.size(static_cast<int64_t>(i)) <= extent[i]) continue;
+    const int d = at_dim[i];
+    const std::string formal = d < 0 || static_cast<size_t>(d) >= p.shape_formals.size()
+                                   ? ""
+                                   : p.shape_formals[static_cast<size_t>(d)];
+    if (formal.empty()) {
+      all_from_formals = false;
+      continue;
+    }
+    const std::string base = formal.substr(0, formal.find('['));
+    std::string hint = base + " = ";
+    if (base == formal) {
+      hint += std::to_string(k3.size(static_cast<int64_t>(i)));
+    } else {  // a list formal: its values, grown where the kernel needs it
+      std::string list;
+      for (size_t k = 0; k < p.shape_formals.size(); ++k) {
+        if (p.shape_formals[k].rfind(base + "[", 0) != 0) continue;
+        int64_t value = p.shape[k];
+        for (size_t j = 0; j < 3; ++j) {
+          if (at_dim[j] == static_cast<int>(k)) value = std::max(value, k3.size(static_cast<int64_t>(j)));
+        }
+        list += (list.empty() ? "" : ", ") + std::to_string(value);
+      }
+      hint += "[" + list + "]";
+    }
+    if (std::find(hints.begin(), hints.end(), hint) == hints.end()) hints.push_back(hint);
+  }
+  if (all_from_formals && !hints.empty()) {
+    message += "; pass ";
+    for (size_t i = 0; i < hints.size(); ++i) message += (i ? " and " : "") + hints[i];
+  }
+  throw RuntimeError(message, value_range(p));
+}
+
 /// An array from "FILE.npy" or "FILE.h5:/dataset" (relative to the model's folder).
 at::Tensor read_array(const std::string& spec, const std::string& model_dir) {
   std::string file = spec, dataset;
@@ -78,7 +162,7 @@ at::Tensor set_weight(at::Tensor k, const graph::Parameter& p, bool flip, bool n
   if (shape.size() == 4) shape = {shape[0], shape[1], 1, shape[2], shape[3]};
   if (shape.size() != 5) {
     throw RuntimeError("'" + p.path + "' has shape " + shape_text(p.shape) + "; kernel() sets convolution weights",
-                       p.range);
+                       value_range(p));
   }
   int64_t rank = k.dim();
   if (rank == 1) k = k.reshape({1, 1, -1, 1, 1});
@@ -87,18 +171,49 @@ at::Tensor set_weight(at::Tensor k, const graph::Parameter& p, bool flip, bool n
   else if (rank != 5) {
     throw RuntimeError("kernel() for '" + p.path + "' needs a 1-d, 2-d, 3-d or 5-d array; the file holds " +
                            std::to_string(rank) + "-d " + shape_text(k.sizes()),
-                       p.range);
+                       value_range(p));
   }
   bool fits = k.size(2) == shape[2] && k.size(3) == shape[3] && k.size(4) == shape[4] &&
               (rank != 5 || (k.size(0) == shape[0] && k.size(1) == shape[1]));
   if (!fits) {
     throw RuntimeError("the kernel for '" + p.path + "' is " + shape_text(k.sizes()) + " but the weight is " +
                            shape_text(shape) + "; make the layer's kernel size match",
-                       p.range);
+                       value_range(p));
   }
   if (normalize) k = k / k.sum();
   if (flip) k = k.flip({2, 3, 4});
   return k.expand(shape).contiguous().to(at::kFloat).reshape(p.shape);
+}
+
+/// The number `a` stands for: itself, or the current value of the parameter it names
+/// (read from `values`, graph order) when `p` is built from it.
+double number_of(const graph::Value& a, const graph::Parameter& p, const graph::ModelGraph& g,
+                 const std::vector<at::Tensor>& values) {
+  if (a.kind != graph::ValueKind::ParamRef) return a.number;
+  int i = g.find_param(a.text);
+  if (i < 0 || static_cast<size_t>(i) >= values.size() || !values[static_cast<size_t>(i)].defined()) {
+    throw RuntimeError("'" + p.path + "' is built from '" + a.text + "', which has no value yet", value_range(p));
+  }
+  return values[static_cast<size_t>(i)].item<double>();
+}
+
+/// The value of a number parameter: its number, the parameter it takes its value from, or
+/// a scalar initialiser (`density(sigma = sigma_center)` = 1 / (sigma * pixels per degree),
+/// convis's SpatialRecursiveFilter.gaussian).
+at::Tensor scalar_value(const graph::Parameter& p, const graph::ModelGraph& g, const std::vector<at::Tensor>& values) {
+  const graph::Value& v = p.value;
+  if (v.kind == graph::ValueKind::ParamRef) return at::scalar_tensor(number_of(v, p, g, values), at::kFloat);
+  if (v.kind == graph::ValueKind::Call && v.text == "density") {
+    const double sigma = number_of(*v.arg("sigma"), p, g, values);
+    if (!(sigma > 0)) {
+      throw RuntimeError("'" + p.path + "': density(sigma = " + std::to_string(sigma) +
+                             " deg) needs a positive sigma (it is 1 / (sigma * pixels per degree))",
+                         value_range(p));
+    }
+    return at::scalar_tensor(1.0 / (sigma * g.resolution.pixels_per_degree), at::kFloat);
+  }
+  if (v.kind == graph::ValueKind::Call) throw RuntimeError("initialiser '" + v.text + "' is not implemented", value_range(p));
+  return at::scalar_tensor(v.number, at::kFloat);
 }
 
 at::Tensor initialise(const graph::Parameter& p, const graph::ModelGraph& g, const std::string& model_dir,
@@ -106,16 +221,8 @@ at::Tensor initialise(const graph::Parameter& p, const graph::ModelGraph& g, con
   std::vector<int64_t> shape = p.shape;
   const graph::Value& v = p.value;
   if (v.kind == graph::ValueKind::Number) return at::full(shape, v.number, at::kFloat);
-  if (v.kind != graph::ValueKind::Call) throw RuntimeError("'" + p.path + "' has no numeric value", p.range);
-  auto num = [&](const char* name) -> double {
-    const graph::Value* a = v.arg(name);
-    if (a->kind != graph::ValueKind::ParamRef) return a->number;
-    int i = g.find_param(a->text);
-    if (i < 0 || static_cast<size_t>(i) >= values.size() || !values[static_cast<size_t>(i)].defined()) {
-      throw RuntimeError("'" + p.path + "' is built from '" + a->text + "', which has no value yet", p.range);
-    }
-    return values[static_cast<size_t>(i)].item<double>();
-  };
+  if (v.kind != graph::ValueKind::Call) throw RuntimeError("'" + p.path + "' has no numeric value", value_range(p));
+  auto num = [&](const char* name) { return number_of(*v.arg(name), p, g, values); };
   const std::string& f = v.text;
   if (f == "zeros") return at::zeros(shape, at::kFloat);
   if (f == "ones") return at::ones(shape, at::kFloat);
@@ -124,19 +231,31 @@ at::Tensor initialise(const graph::Parameter& p, const graph::ModelGraph& g, con
     auto gen = at::make_generator<at::CPUGeneratorImpl>(static_cast<uint64_t>(num("seed")));
     return at::normal(0.0, num("scale"), shape, gen).to(at::kFloat);
   }
+  // A kernel built from parameters must fit its shape (check_support); one from constants
+  // is cut or padded into it, as written.
+  auto place = [&](const at::Tensor& k3) {
+    if (is_derived(p)) {
+      graph::Value evaluated = v;
+      for (auto& a : evaluated.args) {
+        if (a.second.kind == graph::ValueKind::ParamRef) a.second = graph::Value::make_number(num(a.first.c_str()), a.second.dim);
+      }
+      check_support(k3, p, g, graph::to_string(evaluated));
+    }
+    return place_kernel(k3, p);
+  };
   if (f == "gaussian") {
     at::Tensor k = kernels::gauss_filter_2d(num("sigma"), num("sigma"), g.resolution.pixels_per_degree);
-    return place_kernel(k.unsqueeze(0), p);
+    return place(k.unsqueeze(0));
   }
   if (f == "exponential") {
     at::Tensor k = kernels::exponential_filter_1d(num("tau"), static_cast<int>(num("n")), true,
                                                   g.resolution.steps_per_second, num("amplification"));
-    return place_kernel(k.reshape({-1, 1, 1}), p);
+    return place(k.reshape({-1, 1, 1}));
   }
   if (f == "highpass_exponential") {
     at::Tensor k = kernels::exponential_highpass_filter_1d(num("tau"), num("relative_weight"),
                                                            g.resolution.steps_per_second);
-    return place_kernel(k.reshape({-1, 1, 1}), p);
+    return place(k.reshape({-1, 1, 1}));
   }
   if (f == "kernel") return set_weight(read_array(v.arg("file")->text, model_dir), p, v.arg("flip")->boolean,
                                        v.arg("normalize")->boolean);
@@ -146,11 +265,11 @@ at::Tensor initialise(const graph::Parameter& p, const graph::ModelGraph& g, con
     if (t.numel() != at::zeros(shape).numel()) {
       throw RuntimeError("'" + spec + "' holds " + shape_text(t.sizes()) + " values but '" + p.path + "' has shape " +
                              shape_text(shape),
-                         p.range);
+                         value_range(p));
     }
     return t.reshape(shape).contiguous();
   }
-  throw RuntimeError("initialiser '" + f + "' is not implemented", p.range);
+  throw RuntimeError("initialiser '" + f + "' is not implemented", value_range(p));
 }
 
 bool shapes_match(at::IntArrayRef a, at::IntArrayRef b) {
@@ -163,13 +282,11 @@ bool shapes_match(at::IntArrayRef a, at::IntArrayRef b) {
   return numel(a) == 1 && numel(b) == 1;  // a scalar stored as 0-d or [1]
 }
 
-bool is_derived(const graph::Parameter& p) { return !p.tied_to && !p.value.param_refs().empty(); }
-
 }  // namespace
 
 at::Tensor materialise_param(const graph::Parameter& p, const graph::ModelGraph& g, const std::string& model_dir,
                              const std::vector<at::Tensor>& values) {
-  return p.type == "tensor" ? initialise(p, g, model_dir, values) : at::scalar_tensor(p.value.number, at::kFloat);
+  return p.type == "tensor" ? initialise(p, g, model_dir, values) : scalar_value(p, g, values);
 }
 
 std::vector<at::Tensor> materialise_params(const graph::ModelGraph& g, const std::string& model_dir) {
@@ -236,23 +353,12 @@ std::set<std::string> load_param_file(const std::string& spec, const graph::Mode
   return seen;
 }
 
-void export_params(const std::string& path, const graph::ModelGraph& g, const std::vector<at::Tensor>& values) {
-  std::vector<std::pair<std::string, io::Array>> entries;
+void write_param_datasets(io::Hdf5OutputFile& out, const graph::ModelGraph& g, const std::vector<at::Tensor>& values) {
   for (size_t i = 0; i < g.params.size(); ++i) {
-    if (!g.params[i].tied_to) entries.emplace_back(g.params[i].flat_name(), array_from_tensor(values[i]));
-  }
-  if (path.size() > 4 && path.compare(path.size() - 4, 4, ".npz") == 0) {
-    io::write_npz(path, entries);
-    return;
-  }
-  io::Hdf5OutputFile out(path);
-  out.set_attribute("/", "cvm_version", std::string(CVM_VERSION));
-  out.set_attribute("/", "model", g.model);
-  for (size_t i = 0, k = 0; i < g.params.size(); ++i) {
     const auto& p = g.params[i];
     if (p.tied_to) continue;
-    std::string ds = "/params/" + entries[k++].first;
-    out.write_dataset(ds, entries[k - 1].second);
+    std::string ds = "/params/" + p.flat_name();
+    out.write_dataset(ds, array_from_tensor(values[i].detach()));
     out.set_attribute(ds, "unit", dimension_unit(p.dim));
     out.set_attribute(ds, "doc", p.doc);
     out.set_attribute(ds, "path", p.path);
@@ -260,6 +366,21 @@ void export_params(const std::string& path, const graph::ModelGraph& g, const st
     if (p.prior) out.set_attribute(ds, "prior", graph::to_string(*p.prior));
     out.set_attribute(ds, "fixed", static_cast<int64_t>(p.fixed));
   }
+}
+
+void export_params(const std::string& path, const graph::ModelGraph& g, const std::vector<at::Tensor>& values) {
+  if (path.size() > 4 && path.compare(path.size() - 4, 4, ".npz") == 0) {
+    std::vector<std::pair<std::string, io::Array>> entries;
+    for (size_t i = 0; i < g.params.size(); ++i) {
+      if (!g.params[i].tied_to) entries.emplace_back(g.params[i].flat_name(), array_from_tensor(values[i]));
+    }
+    io::write_npz(path, entries);
+    return;
+  }
+  io::Hdf5OutputFile out(path);
+  out.set_attribute("/", "cvm_version", std::string(CVM_VERSION));
+  out.set_attribute("/", "model", g.model);
+  write_param_datasets(out, g, values);
   out.commit();
 }
 

@@ -6,7 +6,8 @@
 // A derived tensor is one whose initialiser names other parameters
 // (`weight = gaussian(sigma = sigma_center)`), like convis's VirtualParameters: it is built
 // after them and rebuilt when they are set or loaded, unless a parameter file gives the
-// tensor itself, which then wins.
+// tensor itself, which then wins. A derived scalar (`param center_E_tau: time = tau_center`,
+// `param density: real = density(sigma = sigma_center)`) is handled the same way.
 #pragma once
 
 #include <set>
@@ -14,6 +15,10 @@
 #include <vector>
 
 #include "frontend/graph/model_graph.h"
+
+namespace cvm::io {
+class Hdf5OutputFile;
+}
 
 namespace cvm::interp {
 
@@ -36,8 +41,12 @@ std::set<std::string> load_param_file(const std::string& spec, const graph::Mode
 void rebuild_derived(const graph::ModelGraph& g, const std::string& model_dir, std::vector<at::Tensor>& values,
                      const std::set<std::string>& given = {});
 
+/// Writes every parameter that is not tied to another as /params/<flat_name> of `out`,
+/// with unit, doc, path, bounds, prior and fixed attributes.
+void write_param_datasets(io::Hdf5OutputFile& out, const graph::ModelGraph& g, const std::vector<at::Tensor>& values);
+
 /// Writes every parameter that is not tied to another: .npz (convis's load_parameters
-/// format) or .h5 (/params/<flat_name> with unit and doc attributes).
+/// format) or .h5 (write_param_datasets, and the model's name).
 void export_params(const std::string& path, const graph::ModelGraph& g, const std::vector<at::Tensor>& values);
 
 }  // namespace cvm::interp

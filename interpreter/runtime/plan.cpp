@@ -8,7 +8,8 @@
 
 namespace cvm::interp {
 
-ExecutionPlan::ExecutionPlan(const graph::ModelGraph& g, std::vector<at::Tensor> params, const LayerContext& ctx)
+ExecutionPlan::ExecutionPlan(const graph::ModelGraph& g, std::vector<at::Tensor> params, const LayerContext& ctx,
+                             const std::vector<std::string>& records)
     : graph_(g), params_(std::move(params)) {
   for (size_t i = 0; i < g.nodes.size(); ++i) {
     const graph::Node& node = g.nodes[i];
@@ -17,43 +18,86 @@ ExecutionPlan::ExecutionPlan(const graph::ModelGraph& g, std::vector<at::Tensor>
       throw RuntimeError("primitive '" + node.primitive + "' is declared in the library but has no implementation",
                          node.range);
     }
-    Step step{static_cast<int>(i), (*factory)(node, ctx)};
+    steps_.push_back(Step{static_cast<int>(i), (*factory)(node, ctx)});
+  }
+  bind_params();
+  for (const auto& path : records) records_.push_back(record_signal(path));
+  needed_.resize(g.nodes.size());
+  for (size_t i = 0; i < g.nodes.size(); ++i) needed_[i].assign(g.nodes[i].outputs.size(), false);
+  auto mark = [&](const graph::SignalRef& r) {
+    if (r.kind == graph::SignalRef::Kind::Node) needed_[static_cast<size_t>(r.index)][static_cast<size_t>(r.port)] = true;
+  };
+  for (const auto& node : g.nodes) {
+    for (const auto& port : node.inputs) {
+      for (const auto& src : port.sources) mark(src);
+    }
+  }
+  for (const auto& o : g.outputs) mark(o.source);
+  for (const auto& r : records_) mark(r);
+  for (auto& step : steps_) step.layer->set_needed_outputs(needed_[static_cast<size_t>(step.node)]);
+}
+
+void ExecutionPlan::bind_params() {
+  if (params_.size() != graph_.params.size()) {
+    throw std::logic_error("the plan needs " + std::to_string(graph_.params.size()) + " parameter tensors, not " +
+                           std::to_string(params_.size()));
+  }
+  for (auto& step : steps_) {
+    const graph::Node& node = graph_.nodes[static_cast<size_t>(step.node)];
     for (int p : node.params) {
-      const std::string& path = g.params[static_cast<size_t>(p)].path;
+      const std::string& path = graph_.params[static_cast<size_t>(p)].path;
       step.layer->params[path.substr(node.prefix.size())] = params_[static_cast<size_t>(p)];
     }
-    steps_.push_back(std::move(step));
   }
+}
+
+void ExecutionPlan::set_params(std::vector<at::Tensor> params) {
+  params_ = std::move(params);
+  bind_params();
 }
 
 graph::SignalRef ExecutionPlan::record_signal(const std::string& path) const {
-  int node = graph_.find_node(path);
-  int port = 0;
-  if (node < 0) {
-    auto dot = path.rfind('.');
-    if (dot != std::string::npos) {
-      node = graph_.find_node(path.substr(0, dot));
-      if (node >= 0) {
-        const auto& outs = graph_.nodes[static_cast<size_t>(node)].outputs;
-        port = -1;
-        for (size_t k = 0; k < outs.size(); ++k) {
-          if (outs[k] == path.substr(dot + 1)) port = static_cast<int>(k);
-        }
-        if (port < 0) node = -1;
-      }
+  // A node, or a node's port.
+  if (int node = graph_.find_node(path); node >= 0) return {graph::SignalRef::Kind::Node, node, 0};
+  const auto dot = path.rfind('.');
+  const std::string head = dot == std::string::npos ? path : path.substr(0, dot);
+  const std::string port = dot == std::string::npos ? "" : path.substr(dot + 1);
+  if (int node = graph_.find_node(head); node >= 0 && dot != std::string::npos) {
+    const auto& outs = graph_.nodes[static_cast<size_t>(node)].outputs;
+    for (size_t k = 0; k < outs.size(); ++k) {
+      if (outs[k] == port) return {graph::SignalRef::Kind::Node, node, static_cast<int>(k)};
     }
+    throw RuntimeError("--record: layer '" + head + "' has no output '" + port + "' (its outputs: " + join_names(outs) +
+                       ")");
   }
-  if (node < 0) {
+  // A composite instance with one output, or an instance's output.
+  auto outputs_of = [](const graph::Instance& inst) {
     std::vector<std::string> names;
-    for (const auto& n : graph_.nodes) names.push_back(n.path);
-    throw RuntimeError("--record: model '" + graph_.model + "' has no layer '" + path + "' (its layers: " +
-                       join_names(names) + ")");
+    for (const auto& o : inst.outputs) names.push_back(o.first);
+    return names;
+  };
+  if (int i = graph_.find_instance(path); i >= 0) {
+    const graph::Instance& inst = graph_.instances[static_cast<size_t>(i)];
+    if (inst.outputs.size() == 1) return inst.outputs[0].second;
+    throw RuntimeError("--record: layer '" + path + "' (" + inst.type + ") has several outputs; name one: " +
+                       join_names(outputs_of(inst)));
   }
-  return {graph::SignalRef::Kind::Node, node, port};
+  if (int i = graph_.find_instance(head); i >= 0 && dot != std::string::npos) {
+    const graph::Instance& inst = graph_.instances[static_cast<size_t>(i)];
+    for (const auto& o : inst.outputs) {
+      if (o.first == port) return o.second;
+    }
+    throw RuntimeError("--record: layer '" + head + "' (" + inst.type + ") has no output '" + port +
+                       "' (its outputs: " + join_names(outputs_of(inst)) + ")");
+  }
+  std::vector<std::string> names;
+  for (const auto& inst : graph_.instances) names.push_back(inst.path);
+  for (const auto& n : graph_.nodes) names.push_back(n.path);
+  throw RuntimeError("--record: model '" + graph_.model + "' has no layer '" + path + "' (its layers: " +
+                     join_names(names) + ")");
 }
 
 std::vector<at::Tensor> ExecutionPlan::run_chunk(const std::vector<at::Tensor>& inputs,
-                                                 const std::vector<std::string>& record,
                                                  std::vector<at::Tensor>* recorded) {
   std::vector<std::vector<at::Tensor>> outputs(graph_.nodes.size());
   auto value = [&](const graph::SignalRef& r) -> const at::Tensor& {
@@ -69,7 +113,18 @@ std::vector<at::Tensor> ExecutionPlan::run_chunk(const std::vector<at::Tensor>& 
       in.push_back(sum);
     }
     try {
-      outputs[static_cast<size_t>(step.node)] = step.layer->forward(in);
+      std::vector<at::Tensor>& out = outputs[static_cast<size_t>(step.node)];
+      out = step.layer->forward(in);
+      // A layer may leave an unneeded port undefined (set_needed_outputs), never a needed one.
+      const std::vector<bool>& needed = needed_[static_cast<size_t>(step.node)];
+      out.resize(std::max(out.size(), needed.size()));
+      for (size_t k = 0; k < needed.size(); ++k) {
+        if (needed[k] && !out[k].defined()) {
+          throw RuntimeError("layer '" + node.path + "' (" + node.primitive + ") computed no value for its output '" +
+                                 node.outputs[k] + "'",
+                             node.range);
+        }
+      }
     } catch (const RuntimeError&) {
       throw;
     } catch (const c10::Error& e) {
@@ -83,7 +138,7 @@ std::vector<at::Tensor> ExecutionPlan::run_chunk(const std::vector<at::Tensor>& 
   for (const auto& o : graph_.outputs) result.push_back(value(o.source));
   if (recorded) {
     recorded->clear();
-    for (const auto& path : record) recorded->push_back(value(record_signal(path)));
+    for (const auto& r : records_) recorded->push_back(value(r));
   }
   return result;
 }
@@ -128,17 +183,36 @@ void ExecutionPlan::set_states(const std::vector<std::pair<std::string, at::Tens
   }
 }
 
-void ExecutionPlan::push_state() {
+std::vector<std::vector<at::Tensor>> ExecutionPlan::save_states() const {
   std::vector<std::vector<at::Tensor>> snapshot;
-  for (auto& s : steps_) snapshot.push_back(s.layer->save_state());
-  saved_.push_back(std::move(snapshot));
+  for (const auto& s : steps_) snapshot.push_back(s.layer->save_state());
+  return snapshot;
 }
+
+void ExecutionPlan::restore_states(const std::vector<std::vector<at::Tensor>>& states) {
+  if (states.size() != steps_.size()) {
+    throw std::logic_error("restore_states: " + std::to_string(states.size()) + " layer states for " +
+                           std::to_string(steps_.size()) + " layers");
+  }
+  for (size_t i = 0; i < steps_.size(); ++i) steps_[i].layer->restore_state(states[i]);
+}
+
+void ExecutionPlan::push_state() { saved_.push_back(save_states()); }
 
 void ExecutionPlan::pop_state() {
   if (saved_.empty()) throw std::logic_error("pop_state without push_state");
   auto snapshot = std::move(saved_.back());
   saved_.pop_back();
-  for (size_t i = 0; i < steps_.size(); ++i) steps_[i].layer->restore_state(snapshot[i]);
+  restore_states(snapshot);
+}
+
+void ExecutionPlan::discard_pushed() {
+  if (saved_.empty()) throw std::logic_error("discard_pushed without push_state");
+  saved_.pop_back();
+}
+
+void ExecutionPlan::detach_state() {
+  for (auto& s : steps_) s.layer->detach_state();
 }
 
 std::vector<at::Tensor> ExecutionPlan::layer_state(int node) const {

@@ -376,3 +376,52 @@ TEST_CASE("the known types", "[evaluate]") {
   CHECK_FALSE(is_known_type("float"));
   CHECK(known_types().size() == 9);
 }
+
+TEST_CASE("and, or and not combine booleans", "[evaluate][boolean]") {
+  CHECK(ok("true and false").boolean == false);
+  CHECK(ok("true and true").boolean == true);
+  CHECK(ok("false or true").boolean == true);
+  CHECK(ok("false or false").boolean == false);
+  CHECK(ok("not false").boolean == true);
+  CHECK(ok("not true").kind == ValueKind::Bool);
+  // Precedence: comparisons, then not, then and, then or.
+  CHECK(ok("not 1 > 2").boolean == true);
+  CHECK(ok("true or true and false").boolean == true);
+  CHECK(ok("(true or true) and false").boolean == false);
+  CHECK(ok("not true or true").boolean == true);
+  CHECK(ok("not (true or true)").boolean == false);
+  CHECK(ok("1 ms < 2 ms and 3 > 2").boolean == true);
+  Scope formals;
+  formals.constants["spikes"] = Value::make_bool(false);
+  formals.constants["gang"] = Value::make_bool(true);
+  CHECK(ok("spikes and gang", formals).boolean == false);
+  CHECK(ok("spikes or gang", formals).boolean == true);
+}
+
+TEST_CASE("and, or and not on anything but booleans are errors at the operand", "[evaluate][boolean]") {
+  const Diagnostic& a = fails("true and 1");
+  CHECK(a.code == "E0401");
+  CHECK(a.message == "'and' needs true or false, found a plain number");
+  CHECK(a.help == "compare it to get true or false, e.g. 'n > 0'");
+  CHECK(a.range.begin == 9);
+  const Diagnostic& o = fails("\"x\" or false");
+  CHECK(o.message == "'or' needs true or false, found a string");
+  CHECK(o.range.begin == 0);
+  const Diagnostic& n = fails("not 2 ms");
+  CHECK(n.message == "'not' needs true or false, found a time");
+  // Arithmetic and comparisons still need numbers.
+  CHECK(fails("true + 1").code == "E0401");
+}
+
+TEST_CASE("density() is a scalar initialiser for real parameters only", "[evaluate][derived]") {
+  bool fits = false;
+  auto r = typed("density(sigma = 0.1 deg)", "real", fits);
+  CHECK(fits);
+  CHECK(r->value->kind == ValueKind::Call);
+  CHECK(r->value->text == "density");
+  auto t = typed("density(sigma = 0.1 deg)", "tensor[1]", fits);
+  CHECK_FALSE(fits);
+  auto i = typed("density(sigma = 0.1 deg)", "int", fits);
+  CHECK_FALSE(fits);
+  CHECK(fails("density(sigma = 10 ms)").message == "argument 'sigma' of 'density' must be a length, found a time");
+}

@@ -175,6 +175,11 @@ TEST_CASE("expressions: unary signs, indexing, comparisons, units", "[format]") 
         "}\n");
 }
 
+TEST_CASE("boolean operators are spaced like words", "[format][boolean]") {
+  CHECK(fmt("model M(a: bool = true  and not(false)or not   b) {}\n") ==
+        "model M(a: bool = true and not (false) or not b) {}\n");
+}
+
 TEST_CASE("a number divided by a number keeps its spaces, a unit divided by a unit has none", "[format]") {
   CHECK(fmt("model M(t: time = 10 ms/0) {}\n") == "model M(t: time = 10 ms / 0) {}\n");
   CHECK(fmt("model M(t: time = 10 ms / s) {}\n") == "model M(t: time = 10 ms/s) {}\n");

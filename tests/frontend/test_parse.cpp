@@ -410,6 +410,23 @@ TEST_CASE("`in`, `true` and `false` are reserved", "[parse]") {
   CHECK(test::has_code(p->sink, "E0101"));
 }
 
+TEST_CASE("`and`, `or` and `not` are reserved and bind below comparisons", "[parse][boolean]") {
+  for (const char* word : {"and", "or", "not"}) {
+    auto bad = parse_text(std::string("model M { param ") + word + ": real = 1 }");
+    CHECK_FALSE(bad->file.has_value());
+  }
+  auto p = parse_text("model M { param a: bool = not x == 1 and y or z\n param b: bool = not not a }");
+  const auto& f = ok(p);
+  const auto& a = *f.models[0].params[0].value;
+  REQUIRE(a.kind == ast::ExprKind::Binary);
+  CHECK(a.op == "or");
+  CHECK(expr_text(a) == "((not (x == 1) and y) or z)");
+  const auto& b = *f.models[0].params[1].value;
+  REQUIRE(b.kind == ast::ExprKind::Unary);
+  CHECK(b.op == "not");
+  CHECK(expr_text(b) == "not not a");
+}
+
 TEST_CASE("expressions: precedence, signs, lists, indexing, strings, booleans", "[parse]") {
   auto p = parse_text(
       "model M { param a: real = 1 + 2 * 3\n param b: real = -(1 - 2) / 4\n"

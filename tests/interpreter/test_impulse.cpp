@@ -109,16 +109,18 @@ TEST_CASE("cvm impulse reproduces convis's impulse cases", "[impulse][reference]
   for (const auto& name : reference_cases()) {
     if (name.size() < 9 || name.compare(name.size() - 9, 9, "__impulse") != 0) continue;
     const fs::path file = case_dir / (name + ".cvm");
-    // The OPL and retina cases come with std.convis's retina (not built yet); every other
-    // impulse case must have its file.
-    const bool retina = name.rfind("opl_variant_", 0) == 0 || name.rfind("retina_", 0) == 0;
-    if (retina && !fs::exists(file)) {
-      WARN("not compared yet (the retina is not built): " << name);
+    // FullConvolutionOPLFilter is not built yet; every other impulse case must have its file.
+    if (name.rfind("opl_variant_FullConvolutionOPLFilter", 0) == 0 && !fs::exists(file)) {
+      WARN("not compared (FullConvolutionOPLFilter is not built yet): " << name);
       continue;
     }
     REQUIRE(fs::exists(file));
     INFO("case " << name << " (" << file.string() << ")");
     auto d = directives(file.string());
+    if (d["chunks"] == "0") {  // convis's look-ahead from the first chunk: whole runs only
+      WARN("compared by its reference test only (whole runs): " << name);
+      continue;
+    }
     for (const char* unsupported : {"state", "seed", "param-value"}) {
       INFO("directive '" << unsupported << "' is not honoured by cvm impulse");
       REQUIRE(d.count(unsupported) == 0);
@@ -129,7 +131,13 @@ TEST_CASE("cvm impulse reproduces convis's impulse cases", "[impulse][reference]
     REQUIRE(x == input.size(3) / 2);
     REQUIRE(y == input.size(4) / 2);
 
-    std::string output = d["output"];
+    // `// output: REF=PORT` compares the reference's output REF with cvm's output PORT.
+    std::string output = d["output"].substr(0, d["output"].find(' '));
+    std::string port;
+    if (output.find('=') != std::string::npos) {
+      port = output.substr(output.find('=') + 1);
+      output = output.substr(0, output.find('='));
+    }
     if (output.empty()) {
       const auto names = cvm::io::list_hdf5_datasets(ref, c + "/output");
       REQUIRE(names.size() == 1);
@@ -147,8 +155,11 @@ TEST_CASE("cvm impulse reproduces convis's impulse cases", "[impulse][reference]
     INFO(cmd);
     REQUIRE(run(cmd) == 0);
     const auto outputs = cvm::io::list_hdf5_datasets(out, "/outputs");
-    REQUIRE(outputs.size() == 1);
-    const at::Tensor got = cvm::test::to_tensor(cvm::io::read_hdf5_dataset(out, "/outputs/" + outputs[0]));
+    if (port.empty()) {
+      REQUIRE(outputs.size() == 1);
+      port = outputs[0];
+    }
+    const at::Tensor got = cvm::test::to_tensor(cvm::io::read_hdf5_dataset(out, "/outputs/" + port));
     CHECK(cvm::io::read_hdf5_number_attribute(out, "/", "impulse_frame") == static_cast<double>(at));
     CHECK(cvm::io::read_hdf5_number_attribute(out, "/", "impulse_x") == static_cast<double>(x));
     CHECK(cvm::io::read_hdf5_number_attribute(out, "/", "impulse_y") == static_cast<double>(y));

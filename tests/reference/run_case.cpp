@@ -10,7 +10,13 @@
 //   // chunks: 0 50 7                     chunk sizes to run (0 = whole; default: 0, the
 //                                         case's chunk_dt, 7)
 //   // seed: N                            --seed N
-//   // output: NAME                       the reference output to compare (default: the only one)
+//   // output: NAME [NAME...]             the reference outputs to compare (default: the only
+//                                         one), each with the model's only output or, when it
+//                                         has several, with its output of that name;
+//                                         NAME=OUT compares with the model's output OUT
+//   // record: PATH=DATASET [...]         also `cvm run --record PATH`, each compared (1e-5 of
+//                                         max|ref|) with /cases/C/DATASET, e.g.
+//                                         `// record: opl=intermediates/opl`
 //   // param-value: NAME=V                  use V for every element of parameter NAME instead of
 //                                         the stored value (where convis applies another value
 //                                         than the one it stores)
@@ -61,6 +67,14 @@ std::string shape_text(const std::vector<int64_t>& s) {
   std::string out = "[";
   for (size_t i = 0; i < s.size(); ++i) out += (i ? ", " : "") + std::to_string(s[i]);
   return out + "]";
+}
+
+/// The whitespace-separated words of a directive's value.
+std::vector<std::string> words(const std::string& text) {
+  std::istringstream in(text);
+  std::vector<std::string> out;
+  for (std::string w; in >> w;) out.push_back(w);
+  return out;
 }
 
 int run(const std::string& command) {
@@ -151,16 +165,37 @@ int main(int argc, char** argv) {
     }
     if (d["state"] == "reference") args += " --state " + ref + ":" + c + "/state_init";
     if (d.count("seed")) args += " --seed " + d["seed"];
-    std::string name = d["output"];
-    if (name.empty()) {
-      auto names = cvm::io::list_hdf5_datasets(ref, c + "/output");
+    std::vector<std::string> names = words(d["output"]);
+    if (names.empty()) {
+      names = cvm::io::list_hdf5_datasets(ref, c + "/output");
       if (names.size() != 1) {
-        std::cerr << c << " has " << names.size() << " outputs; name one with '// output:'\n";
+        std::cerr << c << " has " << names.size() << " outputs; name them with '// output:'\n";
         return 1;
       }
-      name = names[0];
     }
-    Array expected = cvm::io::read_hdf5_dataset(ref, c + "/output/" + name);
+    // What to compare: (label, reference dataset, dataset of cvm's output or "" for its only
+    // output, comparison mode).
+    struct Check {
+      std::string label, reference, got, mode;
+    };
+    std::string mode = d.count("compare") ? d["compare"] : "1e-5";
+    std::vector<Check> checks;
+    for (const auto& n : names) {
+      auto eq = n.find('=');
+      std::string reference = n.substr(0, eq);
+      std::string got = eq == std::string::npos ? "" : "/outputs/" + n.substr(eq + 1);
+      checks.push_back({names.size() > 1 ? reference : "", c + "/output/" + reference, got, mode});
+    }
+    for (const auto& spec : words(d["record"])) {
+      auto eq = spec.find('=');
+      if (eq == std::string::npos) {
+        std::cerr << file << ": '// record: " << spec << "' is not PATH=DATASET\n";
+        return 1;
+      }
+      std::string path = spec.substr(0, eq);
+      args += " --record " + path;
+      checks.push_back({"record " + path, c + "/" + spec.substr(eq + 1), "/outputs/records/" + path, "1e-5"});
+    }
     std::vector<int64_t> chunks;
     if (d.count("chunks")) {
       std::istringstream s(d["chunks"]);
@@ -171,7 +206,6 @@ int main(int argc, char** argv) {
       if (dt && *dt > 0) chunks.push_back(static_cast<int64_t>(*dt));
       chunks.push_back(7);
     }
-    std::string mode = d.count("compare") ? d["compare"] : "1e-5";
     bool all_ok = true;
     for (int64_t chunk : chunks) {
       std::string out = (dir / ("out_" + std::to_string(chunk) + ".h5")).string();
@@ -184,16 +218,27 @@ int main(int argc, char** argv) {
         continue;
       }
       auto outputs = cvm::io::list_hdf5_datasets(out, "/outputs");
-      if (outputs.size() != 1) {
-        std::cout << "FAIL " << label << ": the model has " << outputs.size() << " outputs, expected one\n";
-        all_ok = false;
-        continue;
+      for (const Check& check : checks) {
+        std::string what = label + (check.label.empty() ? "" : ", " + check.label);
+        std::string dataset = check.got;
+        if (dataset.empty()) dataset = outputs.size() == 1 ? "/outputs/" + outputs[0] : "/outputs/" + check.label;
+        if (dataset == "/outputs/") {
+          std::cout << "FAIL " << what << ": the model has " << outputs.size() << " outputs; name one with "
+                    << "'// output: NAME=OUTPUT'\n";
+          all_ok = false;
+          continue;
+        }
+        if (!cvm::io::hdf5_has_dataset(out, dataset)) {
+          std::cout << "FAIL " << what << ": cvm wrote no " << dataset << "\n";
+          all_ok = false;
+          continue;
+        }
+        Comparison cmp = compare(cvm::io::read_hdf5_dataset(out, dataset),
+                                 cvm::io::read_hdf5_dataset(ref, check.reference), check.mode);
+        std::cout << (cmp.ok ? "ok   " : "FAIL ") << what << ": " << cmp.text << "\n";
+        if (!cmp.ok) std::cout << "  " << cmd << "\n";
+        all_ok = all_ok && cmp.ok;
       }
-      Array got = cvm::io::read_hdf5_dataset(out, "/outputs/" + outputs[0]);
-      Comparison cmp = compare(got, expected, mode);
-      std::cout << (cmp.ok ? "ok   " : "FAIL ") << label << ": " << cmp.text << "\n";
-      if (!cmp.ok) std::cout << "  " << cmd << "\n";
-      all_ok = all_ok && cmp.ok;
     }
     fs::remove_all(dir);
     return all_ok ? 0 : 1;

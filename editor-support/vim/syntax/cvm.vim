@@ -7,7 +7,7 @@
 " language in a `syn keyword` line (one line per group, no continuation lines) and use
 " `syn match` for everything else.
 "
-" All keywords but `in`, `true` and `false` are soft: they may be names. A name right after
+" All keywords but `in`, `and`, `or`, `not`, `true` and `false` are soft: they may be names. A name right after
 " a declaration keyword (`output output = nl`) is coloured as a name, and the fit keywords
 " (`data`, `weight`, ...) are keywords only inside the braces of a `fit` block. Elsewhere a
 " soft keyword used as a name is coloured as a keyword.
@@ -56,7 +56,7 @@ syn keyword cvmDeclare       resolution
 " groups would be taken from the wrong one after a number).
 syn keyword cvmModifier      fixed
 syn keyword cvmConditional   if
-syn keyword cvmOperatorWord  in
+syn keyword cvmOperatorWord  in and or not
 syn keyword cvmBoolean       true false
 
 " Fit blocks: fit MODEL [as NAME] { ITEMS }.
