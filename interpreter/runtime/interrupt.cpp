@@ -1,6 +1,6 @@
-#include "interpreter/repl/interrupt.h"
+#include "interpreter/runtime/interrupt.h"
 
-namespace cvm::repl {
+namespace cvm::interp {
 namespace {
 
 volatile std::sig_atomic_t g_raised = 0;
@@ -23,4 +23,4 @@ bool SigintFlag::raised() { return g_raised != 0; }
 
 void SigintFlag::clear() { g_raised = 0; }
 
-}  // namespace cvm::repl
+}  // namespace cvm::interp

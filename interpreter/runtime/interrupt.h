@@ -1,12 +1,12 @@
-// Ctrl-C in an interactive session: while a SigintFlag lives, SIGINT only raises a flag
-// that long commands (:run) look at between chunks, so Ctrl-C stops the run and not the
-// session. The previous handler is restored when it goes. (At the prompt the line editor
+// Ctrl-C during long work: while a SigintFlag lives, SIGINT only raises a flag that
+// long commands look at between chunks, so Ctrl-C stops a REPL :run and not the session,
+// and stops a fit after its current step with a checkpoint written. The previous handler is restored when it goes. (At the prompt the line editor
 // reads Ctrl-C as a key that clears the line.)
 #pragma once
 
 #include <csignal>
 
-namespace cvm::repl {
+namespace cvm::interp {
 
 class SigintFlag {
  public:
@@ -23,4 +23,4 @@ class SigintFlag {
   struct sigaction previous_;
 };
 
-}  // namespace cvm::repl
+}  // namespace cvm::interp
