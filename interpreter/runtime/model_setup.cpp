@@ -6,6 +6,7 @@
 #include "frontend/diagnostics/render.h"
 #include "frontend/semantic/command_line.h"
 #include "interpreter/io/array.h"
+#include "interpreter/runtime/param_units.h"
 #include "interpreter/runtime/parameters.h"
 
 namespace cvm::interp {
@@ -66,6 +67,7 @@ int setup_model(const ModelRequest& request, ModelSetup& setup, const ModelCompi
     const graph::ModelGraph& g = *setup.graph;
     setup.params = materialise_params(g, dir);
     if (request.params_file.empty()) return kExitOk;
+    check_param_file_units(request.params_file, g);
     std::set<std::string> given = load_param_file(request.params_file, g, setup.params);
     // --set wins over --params: the set parameters get their set values back (in place,
     // so parameters tied to them follow).

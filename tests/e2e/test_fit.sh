@@ -68,6 +68,33 @@ expect_exit 0 "$CVM" fit "$WORK/cell.cvm" --epochs 200 --export "$WORK/resumed.h
   --checkpoint "$WORK/ckpt.h5" --resume
 h5diff "$WORK/whole.h5" "$WORK/resumed.h5" /params/conv_weight || fail "resumed weights differ"
 h5diff "$WORK/whole.h5" "$WORK/resumed.h5" /fit/loss || fail "resumed loss history differs"
+# Loading a parameter file checks units: a time constant saved in seconds does not load
+# into a plain number of the same name.
+cat > "$WORK/a.cvm" <<'CVM'
+import std.convis
+model A {
+  input x
+  param tau: time = 10 ms
+  layer lp = TemporalLowPassFilterRecursive(tau = tau)
+  x -> lp
+  output y = lp
+}
+CVM
+cat > "$WORK/b.cvm" <<'CVM'
+import std.convis
+model B {
+  input x
+  param tau: real = 2
+  layer nl = NLRectifyScale(scale = tau)
+  x -> nl
+  output y = nl
+}
+CVM
+expect_exit 0 "$CVM" params "$WORK/a.cvm" --export "$WORK/a.h5"
+expect_exit 0 "$CVM" params "$WORK/a.cvm" --params "$WORK/a.h5"
+expect_exit 1 "$CVM" params "$WORK/b.cvm" --params "$WORK/a.h5"
+expect_in "units that differ: tau (file s, model 1)" "$WORK/stderr"
+
 # The worked example of docs/fitting.md, as the guide runs it.
 mkdir "$WORK/guide"
 cp "$CVM_SOURCE_DIR/examples/fit_cell07.cvm" "$WORK/guide/"
