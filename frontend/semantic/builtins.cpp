@@ -39,6 +39,13 @@ const std::vector<Builtin>& table() {
       {"highpass_exponential", BuiltinKind::Initialiser,
        {num("tau", std::nullopt, kTime), num("relative_weight", 0.1)},
        "[1, -exponential(tau, amplification = relative_weight)] (convis's exponential_highpass_filter_1d)"},
+      {"opl_impulse_response", BuiltinKind::Initialiser,
+       {num("sigma_center", std::nullopt, kSpace), num("tau_center", std::nullopt, kTime),
+        num("undershoot_tau_center", std::nullopt, kTime), num("undershoot_relative_weight_center"),
+        num("sigma_surround", std::nullopt, kSpace), num("tau_surround", std::nullopt, kTime),
+        num("relative_weight"), num("lambda_opl")},
+       "the RecursiveOPLFilter's response to a unit impulse at the first frame's centre, the size of "
+       "the weight, stored flipped (convis's FullConvolutionOPLFilter)"},
       {"load", BuiltinKind::Initialiser, {string("file")},
        "values read from \"FILE.h5:/dataset\" or \"FILE.npy\""},
       {"kernel", BuiltinKind::Initialiser,

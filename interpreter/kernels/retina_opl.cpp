@@ -4,6 +4,8 @@
 #include <stdexcept>
 #include <vector>
 
+#include "interpreter/kernels/recursive_highpass.h"
+#include "interpreter/kernels/recursive_lowpass.h"
 #include "interpreter/kernels/spatial_recursive.h"
 
 namespace cvm::kernels {
@@ -152,6 +154,31 @@ OplOutputs opl_filter(const at::Tensor& x, const OplSpatialStage& center, const 
   }
   if (frames > 0) state = std::move(next);
   return out;
+}
+
+at::Tensor opl_impulse_response(const OplResponseParameters& p, int64_t T, int64_t X, int64_t Y,
+                                double steps_per_second, double pixels_per_degree) {
+  if (T < 1 || X < 1 || Y < 1) throw std::invalid_argument("opl_impulse_response: the shape must not be empty");
+  if (!(p.sigma_center > 0) || !(p.sigma_surround > 0))
+    throw std::invalid_argument("opl_impulse_response: sigma_center and sigma_surround must be > 0");
+  // The RecursiveOPLFilter layer's parameters are float32: densities, taus and weights.
+  auto real = [](double v) { return at::scalar_tensor(v, at::kFloat); };
+  auto density = [&](double sigma) {
+    return static_cast<double>(static_cast<float>(1.0 / (sigma * pixels_per_degree)));
+  };
+  const LowPassCoefficients center = lowpass_coefficients(real(p.tau_center), steps_per_second);
+  const HighPassCoefficients undershoot = highpass_coefficients(
+      real(p.undershoot_tau_center), real(p.undershoot_relative_weight_center), steps_per_second);
+  const LowPassCoefficients surround = lowpass_coefficients(real(p.tau_surround), steps_per_second);
+  const OplTemporal c{center.e.item<float>(),     center.norm.item<float>(),   undershoot.e.item<float>(),
+                      undershoot.norm.item<float>(), undershoot.k.item<float>(), surround.e.item<float>(),
+                      surround.norm.item<float>(),   static_cast<float>(p.relative_weight)};
+  at::Tensor impulse = at::zeros({1, 1, T, X, Y}, at::kFloat);
+  impulse.index_put_({0, 0, 0, X / 2, Y / 2}, 1.0f);
+  OplState state;
+  const OplOutputs out = opl_filter(impulse, deriche_stage(density(p.sigma_center), static_cast<float>(p.lambda_opl)),
+                                    deriche_stage(density(p.sigma_surround)), c, state, false, false);
+  return out.y.reshape({T, X, Y});
 }
 
 }  // namespace cvm::kernels

@@ -62,4 +62,18 @@ struct OplOutputs {
 OplOutputs opl_filter(const at::Tensor& x, const OplSpatialStage& center, const OplSpatialStage& surround,
                       const OplTemporal& c, OplState& state, bool keep_center, bool keep_surround);
 
+/// The RecursiveOPLFilter's parameters (convis's names; lengths in degrees, times in seconds).
+struct OplResponseParameters {
+  double sigma_center, tau_center, undershoot_tau_center, undershoot_relative_weight_center;
+  double sigma_surround, tau_surround, relative_weight, lambda_opl;
+};
+
+/// convis's FullConvolutionOPLFilter kernel: the output y of the RecursiveOPLFilter (Deriche
+/// gaussians of density 1 / (sigma pixels per degree)) for a unit impulse at (t 0, x X/2,
+/// y Y/2) of an otherwise zero [T, X, Y] input, run from the dark in one call, with the
+/// float32 numbers the RecursiveOPLFilter layer uses. float32 [T, X, Y], not flipped.
+/// Throws std::invalid_argument for an empty shape or a sigma or tau that is not positive.
+at::Tensor opl_impulse_response(const OplResponseParameters& p, int64_t T, int64_t X, int64_t Y,
+                                double steps_per_second, double pixels_per_degree);
+
 }  // namespace cvm::kernels

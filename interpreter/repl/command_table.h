@@ -62,7 +62,7 @@ inline constexpr CommandInfo kCommands[] = {
     {":push", ":push", "save the model's state on a stack", "Saves the state of every layer; :pop brings it back."},
     {":pop", ":pop", "restore the state saved by the last :push", "Restores the state saved by the last :push."},
     {":reset", ":reset", "reset the state (as before the first frame)", "Resets every layer's state."},
-    {":fit", ":fit [NAME]", "run a fit block (not available yet)", "Fitting is not available yet in this version of cvm."},
+    {":fit", ":fit [NAME]", "run a fit block (not in the REPL yet: use cvm fit)", "Fits do not run in the REPL yet; run them with `cvm fit FILE` (docs/fitting.md)."},
     {":export", ":export P.h5 | P.npz", "write the parameter values (as cvm params --export)",
      "Writes every parameter that is not tied to another: .npz (convis's load_parameters\n"
      "reads it) or .h5 (/params/NAME with unit and doc)."},

@@ -207,7 +207,7 @@ LineResult run_command(Session& session, const Command& c, const std::string& li
       session.reset_state();
       out << "state reset\n";
       break;
-    case Kind::Fit: throw CommandError("fitting is not available yet in this version of cvm");
+    case Kind::Fit: throw CommandError("fits do not run in the REPL yet; run them with cvm fit FILE");
     case Kind::Export: {
       require_extension(c.args[0], {".h5", ".npz"}, ":export");
       const graph::ModelGraph& g = session.graph();

@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <set>
+#include <stdexcept>
 
 #include "frontend/diagnostics/diagnostic.h"
 #include "interpreter/io/hdf5_file.h"
@@ -12,6 +13,7 @@
 #include "interpreter/io/npy.h"
 #include "interpreter/io/npz.h"
 #include "interpreter/kernels/filter_kernels.h"
+#include "interpreter/kernels/retina_opl.h"
 #include "interpreter/runtime/layer.h"
 #include "interpreter/runtime/tensor_array.h"
 
@@ -256,6 +258,25 @@ at::Tensor initialise(const graph::Parameter& p, const graph::ModelGraph& g, con
     at::Tensor k = kernels::exponential_highpass_filter_1d(num("tau"), num("relative_weight"),
                                                            g.resolution.steps_per_second);
     return place(k.reshape({-1, 1, 1}));
+  }
+  if (f == "opl_impulse_response") {
+    // convis's FullConvolutionOPLFilter: the RecursiveOPLFilter's impulse response, the
+    // size of the weight, stored flipped (set_weight).
+    if (shape.size() != 5) {
+      throw RuntimeError("'" + p.path + "' has shape " + shape_text(shape) +
+                             "; opl_impulse_response initialises a Conv3d weight ([out, in, t, x, y])",
+                         value_range(p));
+    }
+    const kernels::OplResponseParameters opl{
+        num("sigma_center"),   num("tau_center"),   num("undershoot_tau_center"), num("undershoot_relative_weight_center"),
+        num("sigma_surround"), num("tau_surround"), num("relative_weight"),       num("lambda_opl")};
+    try {
+      return place_kernel(kernels::opl_impulse_response(opl, shape[2], shape[3], shape[4],
+                                                        g.resolution.steps_per_second, g.resolution.pixels_per_degree),
+                          p);
+    } catch (const std::invalid_argument& e) {
+      throw RuntimeError("'" + p.path + "': " + e.what(), value_range(p));
+    }
   }
   if (f == "kernel") return set_weight(read_array(v.arg("file")->text, model_dir), p, v.arg("flip")->boolean,
                                        v.arg("normalize")->boolean);

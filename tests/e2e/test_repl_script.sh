@@ -80,7 +80,7 @@ expect_exit 1 "$CVM" repl "$ex" < stimulus_error.txt
 expect_in "^<stdin>:1:" "$WORK/stderr"
 printf ':fit\n' > fit.txt
 expect_exit 1 "$CVM" repl "$ex" < fit.txt
-expect_in "^cvm: error: fitting is not available yet in this version of cvm$" "$WORK/stderr"
+expect_in "^cvm: error: fits do not run in the REPL yet; run them with cvm fit FILE$" "$WORK/stderr"
 printf 'gain\n:frobnicate\n' > unknown.txt
 expect_exit 1 "$CVM" repl "$ex" < unknown.txt
 expect_in "^cvm: error: unknown command ':frobnicate'" "$WORK/stderr"

@@ -109,11 +109,6 @@ TEST_CASE("cvm impulse reproduces convis's impulse cases", "[impulse][reference]
   for (const auto& name : reference_cases()) {
     if (name.size() < 9 || name.compare(name.size() - 9, 9, "__impulse") != 0) continue;
     const fs::path file = case_dir / (name + ".cvm");
-    // FullConvolutionOPLFilter is not built yet; every other impulse case must have its file.
-    if (name.rfind("opl_variant_FullConvolutionOPLFilter", 0) == 0 && !fs::exists(file)) {
-      WARN("not compared (FullConvolutionOPLFilter is not built yet): " << name);
-      continue;
-    }
     REQUIRE(fs::exists(file));
     INFO("case " << name << " (" << file.string() << ")");
     auto d = directives(file.string());
