@@ -18,6 +18,7 @@
 #include "interpreter/kernels/spatial_recursive.h"
 #include "interpreter/runtime/parameters.h"
 #include "interpreter/runtime/plan.h"
+#include "tests/support/compiled_model.h"
 #include "tests/support/gradcheck.h"
 #include "tests/support/temp_dir.h"
 
@@ -25,6 +26,9 @@ using namespace cvm;
 namespace k = cvm::kernels;
 
 namespace {
+
+using test::CompiledModel;
+using test::compile_source;
 
 constexpr double kTolerance = 1e-6;
 
@@ -45,33 +49,6 @@ void check(const std::vector<test::GradientError>& errors) {
     CHECK(e.relative() <= kTolerance);
     CHECK(e.max_gradient > 0);  // the check compared something
   }
-}
-
-/// A compiled model, kept alive with its Compilation (the plan refers to the graph).
-struct CompiledModel {
-  Compilation compilation;
-  graph::ModelGraph graph;
-  std::vector<at::Tensor> params;  // materialised, float32
-  int param_index(const std::string& path) const {
-    const int i = graph.find_param(path);
-    if (i < 0) FAIL("no parameter " << path);
-    return i;
-  }
-};
-
-std::unique_ptr<CompiledModel> compile_source(const std::string& source) {
-  auto m = std::make_unique<CompiledModel>();
-  test::TempDir dir("cvm_test_gradients");
-  const std::string path = dir / "model.cvm";
-  {
-    std::ofstream f(path);
-    f << "import std.convis\n" << source << "\n";
-  }
-  auto g = compile_model(m->compilation, path, "");
-  if (!g) FAIL("model did not compile: " << source);
-  m->graph = *g;
-  m->params = interp::materialise_params(m->graph, ".");
-  return m;
 }
 
 /// The model's parameters in float64; those named in `free` become leaves requiring grad.

@@ -20,6 +20,7 @@
 #include "interpreter/kernels/vec_math.h"
 #include "interpreter/runtime/parameters.h"
 #include "interpreter/runtime/plan.h"
+#include "tests/support/compiled_model.h"
 #include "tests/support/reference_file.h"
 #include "tests/support/temp_dir.h"
 
@@ -289,50 +290,27 @@ TEST_CASE("Bipolar's backward matches central finite differences", "[retina][bip
   }
 }
 
-namespace {
-
-/// A model compiled from one line of source, with its default parameters.
-struct Model {
-  Compilation compilation;
-  std::optional<graph::ModelGraph> graph;
-  std::vector<at::Tensor> params;
-
-  explicit Model(const std::string& model_line) {
-    test::TempDir dir("cvm_test_bipolar");
-    const std::string path = dir / "model.cvm";
-    std::ofstream(path) << "import std.convis\n" << model_line << "\n";
-    graph = compile_model(compilation, path, "");
-    if (!graph) FAIL("model did not compile: " << model_line);
-    params = interp::materialise_params(*graph, ".");
-  }
-  std::unique_ptr<interp::ExecutionPlan> plan() const {
-    return std::make_unique<interp::ExecutionPlan>(*graph, params, interp::LayerContext{graph->resolution});
-  }
-};
-
-}  // namespace
-
 TEST_CASE("std.convis Bipolar: defaults, state, enabled = false", "[retina][bipolar]") {
   at::NoGradGuard no_grad;
   at::manual_seed(6);
   const at::Tensor x = at::rand({1, 1, 20, 6, 6});
-  Model m("model B = Bipolar()");
+  const auto m = test::compile_source("model B = Bipolar()");
   // convis's constructor defaults: lambda_amp 0, g_leak 50, input_amp 50, a 13x13 gaussian of 0.2 deg.
   const BipolarParams p = params_of(0, 50, 50, gaussian_weight(13, 2.0), 0);
-  auto plan = m.plan();
+  auto plan = m->plan();
   const at::Tensor got = plan->run_chunk({x})[0];
   CHECK(relative_max_error(got, run_chunks(x, p, {20})) <= 1e-6);
 
   // The declared states can be set: V for every plane, and the inhibition.
-  auto fresh = m.plan();
+  auto fresh = m->plan();
   const at::Tensor V = at::rand({6, 6}), inhibition = at::rand({6, 6}) + 0.5;
   fresh->set_states({{"V", V}, {"inhibition", inhibition}});
   BipolarState state{V, inhibition};
   CHECK(relative_max_error(fresh->run_chunk({x})[0], kernels::retina_bipolar(x, p, state)) <= 1e-6);
 
-  Model off("model B = Bipolar(enabled = false)");
-  CHECK(off.params.empty());
-  CHECK(bitwise_equal(off.plan()->run_chunk({x})[0], x));
+  const auto off = test::compile_source("model B = Bipolar(enabled = false)");
+  CHECK(off->params.empty());
+  CHECK(bitwise_equal(off->plan()->run_chunk({x})[0], x));
 }
 
 TEST_CASE("Bipolar speed, 2000 x 50 x 50, one thread", "[.][bench][bipolar]") {

@@ -19,6 +19,7 @@
 #include "interpreter/kernels/replicate_blur.h"
 #include "interpreter/runtime/parameters.h"
 #include "interpreter/runtime/plan.h"
+#include "tests/support/compiled_model.h"
 #include "tests/support/gradcheck.h"
 #include "tests/support/temp_dir.h"
 
@@ -26,6 +27,9 @@ using namespace cvm;
 namespace k = cvm::kernels;
 
 namespace {
+
+using test::CompiledModel;
+using test::compile_source;
 
 double relative_error(const at::Tensor& got, const at::Tensor& ref) {
   REQUIRE(got.sizes() == ref.sizes());
@@ -69,28 +73,6 @@ std::pair<at::Tensor, at::Tensor> adjoint_of(const k::BlurKernel<T>& kernel, con
                                grad_w.data_ptr<T>(), in.data_ptr<T>(), g.size(0), g.size(1),
                                g.size(2));
   return {grad_in, grad_w};
-}
-
-/// A compiled model, kept alive with its Compilation (the plan refers to the graph).
-struct CompiledModel {
-  Compilation compilation;
-  graph::ModelGraph graph;
-  std::vector<at::Tensor> params;  // materialised, float32
-};
-
-std::unique_ptr<CompiledModel> compile_source(const std::string& source) {
-  auto m = std::make_unique<CompiledModel>();
-  test::TempDir dir("cvm_test_retina_opl");
-  const std::string path = dir / "model.cvm";
-  {
-    std::ofstream f(path);
-    f << "import std.convis\n" << source << "\n";
-  }
-  auto g = compile_model(m->compilation, path, "");
-  if (!g) FAIL("model did not compile: " << source);
-  m->graph = *g;
-  m->params = interp::materialise_params(m->graph, ".");
-  return m;
 }
 
 at::Tensor noise(at::IntArrayRef shape, uint64_t seed) {
