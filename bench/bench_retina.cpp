@@ -74,6 +74,20 @@ at::Tensor run_cvm(const Model& m, const std::vector<at::Tensor>& chunks, bool k
   return keep ? at::cat(parts, 2) : at::Tensor();
 }
 
+/// cvm with records: the chunks of each recorded signal, in `records` order.
+std::vector<std::vector<at::Tensor>> recorded_chunks(const Model& m, const std::vector<at::Tensor>& chunks,
+                                                     const std::vector<std::string>& records) {
+  at::NoGradGuard no_grad;
+  cvm::interp::ExecutionPlan plan(m.g, m.params, {m.g.resolution, 0}, records);
+  std::vector<std::vector<at::Tensor>> out(records.size());
+  for (const auto& x : chunks) {
+    std::vector<at::Tensor> recorded;
+    plan.run_chunk({x}, &recorded);
+    for (size_t r = 0; r < records.size(); ++r) out[r].push_back(recorded[r]);
+  }
+  return out;
+}
+
 /// cvm streaming the stimulus as `cvm run` does (for the memory measurement).
 void stream_cvm(const Model& m, int64_t frames) {
   at::NoGradGuard no_grad;
@@ -187,6 +201,38 @@ int measure_peak(int64_t frames) {
 /// CPU seconds of the process (all threads).
 double cpu_seconds() { return static_cast<double>(std::clock()) / CLOCKS_PER_SEC; }
 
+/// One stage of the retina as a model of its own, run on the signal the retina feeds it.
+struct Stage {
+  const char* name;
+  const char* text;
+  int input;  // -1: the stimulus; else the index of a record of the whole retina
+};
+
+/// Times each stage alone (its own plan, on the whole retina's recorded input), in ms, best
+/// of 3, at 1 and 2 threads: where the time goes.
+void time_stages(const Model& retina, const std::vector<at::Tensor>& chunks) {
+  const std::vector<std::string> records{"opl", "bipolar"};
+  at::set_num_threads(1);
+  const auto recorded = recorded_chunks(retina, chunks, records);
+  const Stage stages[] = {
+      {"OPL", "import std.convis\nmodel S = OPL() { opl_filter.lambda_opl = 10 }\n", -1},
+      {"Bipolar", "import std.convis\nmodel S = Bipolar() { tau = 5 ms }\n", 0},
+      {"GanglionInput (ON)", "import std.convis\nmodel S = GanglionInput()\n", 1},
+  };
+  std::printf("  per stage, alone (ms, best of 3)     1 thread   2 threads\n");
+  for (const Stage& stage : stages) {
+    Model m;
+    load(m, stage.text);
+    const auto& input = stage.input < 0 ? chunks : recorded[static_cast<size_t>(stage.input)];
+    double ms[2];
+    for (int threads : {1, 2}) {
+      at::set_num_threads(threads);
+      ms[threads - 1] = 1000 * best_seconds(3, [&] { run_cvm(m, input, false); });
+    }
+    std::printf("    %-32s %9.1f %11.1f\n", stage.name, ms[0], ms[1]);
+  }
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -218,6 +264,7 @@ int main(int argc, char** argv) {
                 1000 * s, 1000 * cpu, frames / s, plain / s, kConvisSeconds / s);
   }
   std::printf("  %-26s %9.1f %9s %10.0f\n", "plain LibTorch, 1 thread", 1000 * plain, "", frames / plain);
+  time_stages(m, chunks);
   for (int64_t n : {int64_t{2000}, int64_t{20000}}) {
     std::printf("  peak memory above start, %lld frames: %.1f MB\n", static_cast<long long>(n), peak_mb(n));
   }

@@ -14,8 +14,10 @@
 //   y on a replicate-padded row, then a 1-D pass along x over clamped rows, K_x + K_y
 //   multiply-adds per pixel instead of K_x * K_y;
 // - direct: the 2-D correlation on a replicate-padded copy of the frame.
-// Both inner loops run along y over contiguous memory (vectorisable). Arithmetic is in T;
-// the summation order differs from ATen's, so results agree with at::conv2d to rounding.
+// Both inner loops run along y over contiguous memory, with the partial sums of 16 values
+// kept in vector registers across the taps (the interior rows of the x pass are one long run).
+// Arithmetic is in T; the summation order differs from ATen's, so results agree with
+// at::conv2d to rounding.
 //
 // The adjoint maps an output gradient g to the input gradient (every product W[i][j] * g[x][y]
 // scattered into the clamped input pixel, i.e. edge pixels collect the padding's share) and to

@@ -1,5 +1,7 @@
 #include "interpreter/kernels/retina_bipolar.h"
 
+#include <ATen/Parallel.h>
+
 #include <torch/csrc/autograd/custom_function.h>
 
 #include <algorithm>
@@ -138,34 +140,46 @@ void run_general(const Plane<T>& plane, const Coefficients<T>& c, const BlurKern
   if (plane.frames > 0) std::copy(plane.out + (plane.frames - 1) * P, plane.out + plane.frames * P, plane.V);
 }
 
+/// Pixel-frames below which the shortcut's frames stay on one thread.
+constexpr int64_t kParallelGrain = 1 << 14;
+
 /// The shortcut (lambda_amp == 0, uniform inhibition h): the same numbers as run_general.
+/// The inhibition is one number per frame, so the frames' conductances come first and the
+/// pixels, each a recursion of its own, are then split over threads.
 template <typename T>
 void run_uniform(const Plane<T>& plane, const Coefficients<T>& c) {
-  const int64_t P = plane.pixels();
+  const int64_t P = plane.pixels(), frames = plane.frames;
+  std::vector<T> g(static_cast<size_t>(frames)), a(static_cast<size_t>(frames));
   T h = plane.H[0];
-  for (int64_t t = 0; t < plane.frames; ++t) {
-    const T* __restrict x = plane.x + t * P;
-    T* __restrict out = plane.out + t * P;
-    const T* __restrict v = t > 0 ? out - P : plane.V;
-    const T g = c.g_leak + h;
-    const T a = exp_of(c.neg_dt * g);
-    int64_t p = 0;
-    if constexpr (std::is_same_v<T, float>) {
-      for (; p + 4 <= P; p += 4) {
-        const Float4 e = (c.input_amp * load4(x + p)) / g;
-        store4(out + p, (load4(v + p) - e) * a + e);
-      }
-    }
-    for (; p < P; ++p) {
-      const T e = (c.input_amp * x[p]) / g;
-      out[p] = (v[p] - e) * a + e;
-    }
+  for (int64_t t = 0; t < frames; ++t) {
+    g[t] = c.g_leak + h;
+    a[t] = exp_of(c.neg_dt * g[t]);
     // J = (lambda_amp V^2) b0 - h a1 = 0 - h a1 everywhere; its mean is itself, so
     // K (*) (J - m) = 0 and the new inhibition is (0 + bias) + J.
     const T drive = T(0) - h * c.a1;
     h = (T(0) + c.bias) + drive;
   }
-  if (plane.frames > 0) std::copy(plane.out + (plane.frames - 1) * P, plane.out + plane.frames * P, plane.V);
+  const int64_t grain = std::max<int64_t>(16, kParallelGrain / std::max<int64_t>(frames, 1));
+  at::parallel_for(0, P, grain, [&](int64_t first, int64_t last) {
+    for (int64_t t = 0; t < frames; ++t) {
+      const T* __restrict x = plane.x + t * P;
+      T* __restrict out = plane.out + t * P;
+      const T* __restrict v = t > 0 ? out - P : plane.V;
+      const T gt = g[t], decay = a[t];
+      int64_t p = first;
+      if constexpr (std::is_same_v<T, float>) {
+        for (; p + 4 <= last; p += 4) {
+          const Float4 e = (c.input_amp * load4(x + p)) / gt;
+          store4(out + p, (load4(v + p) - e) * decay + e);
+        }
+      }
+      for (; p < last; ++p) {
+        const T e = (c.input_amp * x[p]) / gt;
+        out[p] = (v[p] - e) * decay + e;
+      }
+    }
+  });
+  if (frames > 0) std::copy(plane.out + (frames - 1) * P, plane.out + frames * P, plane.V);
   std::fill(plane.H, plane.H + P, h);
 }
 

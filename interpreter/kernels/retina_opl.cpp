@@ -1,5 +1,7 @@
 #include "interpreter/kernels/retina_opl.h"
 
+#include <ATen/Parallel.h>
+
 #include <algorithm>
 #include <stdexcept>
 #include <vector>
@@ -25,6 +27,9 @@ struct PlaneState {
 
 /// Pixels updated together: a fixed trip count lets g++ -O2 vectorise the inner loops.
 constexpr int64_t kLanes = 16;
+
+/// Pixel-frames below which a block's recursions stay on one thread.
+constexpr int64_t kParallelGrain = 1 << 14;
 
 /// Calls step(p) for p < n, in blocks of kLanes.
 template <typename Step>
@@ -65,24 +70,36 @@ inline void surround_frame(const float* __restrict center, float* __restrict b, 
   });
 }
 
-/// Centre recursions over `frames` frames of `pixels` values, in place: A -> C.
-/// first_of_run: the first frame has no previous C1 (C1_{-1} := C1_0).
-void center_recursions(float* a, int64_t frames, int64_t pixels, const OplTemporal& c, const PlaneState& s,
-                       bool first_of_run) {
+/// Centre recursions over `frames` frames of `pixels` values, in place: A -> C, for the
+/// pixels [first, last). first_of_run: the first frame has no previous C1 (C1_{-1} := C1_0).
+void center_recursions(float* a, int64_t frames, int64_t pixels, int64_t first, int64_t last, const OplTemporal& c,
+                       const PlaneState& s, bool first_of_run) {
   if (first_of_run && frames > 0) {
     const float gain_c = 1.0f + c.center_e;
-    for (int64_t p = 0; p < pixels; ++p)
+    for (int64_t p = first; p < last; ++p)
       s.last_center[p] = (a[p] * gain_c + s.center_y[p] * c.center_e) / c.center_norm;
   }
   for (int64_t t = 0; t < frames; ++t)
-    center_frame(a + t * pixels, s.center_y, s.undershoot_z, s.last_center, pixels, c);
+    center_frame(a + t * pixels + first, s.center_y + first, s.undershoot_z + first, s.last_center + first,
+                 last - first, c);
 }
 
-/// Surround recursion over `frames` frames, in place B -> S, and out = C - w S.
-void surround_recursion(const float* center, float* b, float* out, int64_t frames, int64_t pixels,
-                        const OplTemporal& c, const PlaneState& s) {
-  for (int64_t t = 0; t < frames; ++t)
-    surround_frame(center + t * pixels, b + t * pixels, out + t * pixels, s.surround_s, pixels, c);
+/// Surround recursion over `frames` frames, in place B -> S, and out = C - w S, for the
+/// pixels [first, last).
+void surround_recursion(const float* center, float* b, float* out, int64_t frames, int64_t pixels, int64_t first,
+                        int64_t last, const OplTemporal& c, const PlaneState& s) {
+  for (int64_t t = 0; t < frames; ++t) {
+    const int64_t offset = t * pixels + first;
+    surround_frame(center + offset, b + offset, out + offset, s.surround_s + first, last - first, c);
+  }
+}
+
+/// Runs f(first, last) over ranges of [0, pixels), on several threads when each gets at
+/// least kParallelGrain pixel-frames: a pixel's recursion does not depend on its neighbours.
+template <typename F>
+void over_pixels(int64_t pixels, int64_t frames, const F& f) {
+  const int64_t grain = std::max<int64_t>(kLanes, kParallelGrain / std::max<int64_t>(frames, 1));
+  at::parallel_for(0, pixels, grain, f);
 }
 
 at::Tensor state_or_zeros(const at::Tensor& t, const std::vector<int64_t>& shape) {
@@ -147,9 +164,14 @@ OplOutputs opl_filter(const at::Tensor& x, const OplSpatialStage& center, const 
       float* cbuf = keep_center ? out.center_signal.data_ptr<float>() + start : center_scratch.data();
       float* sbuf = keep_surround ? out.surround_signal.data_ptr<float>() + start : surround_scratch.data();
       center(input.data_ptr<float>() + start, cbuf, n, X, Y);
-      center_recursions(cbuf, n, pixels, c, s, first_of_run && t0 == 0);
+      over_pixels(pixels, n, [&](int64_t first, int64_t last) {
+        center_recursions(cbuf, n, pixels, first, last, c, s, first_of_run && t0 == 0);
+      });
       surround(cbuf, sbuf, n, X, Y);
-      surround_recursion(cbuf, sbuf, out.y.data_ptr<float>() + start, n, pixels, c, s);
+      float* y = out.y.data_ptr<float>() + start;
+      over_pixels(pixels, n, [&](int64_t first, int64_t last) {
+        surround_recursion(cbuf, sbuf, y, n, pixels, first, last, c, s);
+      });
     }
   }
   if (frames > 0) state = std::move(next);
