@@ -481,7 +481,10 @@ class Elaborator {
           ok = false;
           continue;
         }
-        if (!c->boolean) continue;
+        if (!c->boolean) {
+          switched_off_.insert(prefix + p.name.name);
+          continue;
+        }
       }
       auto index = make_param(p, prefix + p.name.name, inner, outer, *bound);
       if (!index) {
@@ -772,6 +775,8 @@ class Elaborator {
     for (const auto& o : overrides) {
       std::string path = prefix + o.path.str();
       int index = g_.find_param(path);
+      // A parameter its `if` removed (a layer switched off) has nothing to set.
+      if (index < 0 && switched_off_.count(path)) continue;
       if (index < 0) {
         std::vector<std::string> names;
         for (const auto& p : g_.params) {
@@ -1041,6 +1046,7 @@ class Elaborator {
   std::vector<std::map<std::string, Value>> presets_;
   bool alias_call_ = false;
   std::map<std::string, SourceRange> preset_ranges_;
+  std::set<std::string> switched_off_;  // paths of parameters whose `if` was false
   SourceRange current_use_;
 };
 

@@ -1,7 +1,8 @@
 // The retina's ganglion stages (GanglionInput, GanglionSpiking): the exponential shortcut of
 // the transient equals the general FIR, chunked runs equal whole runs, the differentiable
 // path equals the fast forward and its gradients match central finite differences, spikes
-// do not depend on the chunking; std.convis's Retina has exactly convis's 56 parameter names.
+// do not depend on the chunking; std.convis's Retina has exactly convis's 56 parameter names
+// and its stages switch off.
 // A hidden test ([.bench]) times GanglionInput on 2000 frames of 50x50.
 #include <catch2/catch.hpp>
 
@@ -22,6 +23,7 @@
 #include "interpreter/kernels/filter_kernels.h"
 #include "interpreter/kernels/ganglion_spiking.h"
 #include "interpreter/kernels/retina_ganglion.h"
+#include "tests/support/compiled_model.h"
 #include "tests/support/gradcheck.h"
 #include "tests/support/reference_file.h"
 #include "tests/support/temp_dir.h"
@@ -270,6 +272,20 @@ TEST_CASE("std.convis's Retina has exactly convis's 56 flat parameter names", "[
   const std::set<std::string> reference(listed.begin(), listed.end());
   CHECK(reference.size() == 56);
   CHECK(names == reference);
+}
+
+TEST_CASE("Retina's stages switch off: the Retina's overrides of their parameters set nothing",
+          "[ganglion][retina]") {
+  const at::Tensor x = at::rand({1, 1, 30, 6, 7}, at::kFloat);
+  for (const std::string stage : {"opl", "bipolar"}) {
+    const auto m = test::compile_source("model R = Retina(spikes = false, " + stage + " = false)");
+    for (const auto& p : m->graph.params) CHECK(p.path.rfind(stage + ".", 0) != 0);
+    interp::ExecutionPlan plan(m->graph, m->params, interp::LayerContext{m->graph.resolution}, {"opl", "bipolar"});
+    std::vector<at::Tensor> recorded;
+    plan.run_chunk({x}, &recorded);
+    // A switched-off stage passes its input through.
+    CHECK(at::equal(stage == "opl" ? recorded[0] : recorded[1], stage == "opl" ? x : recorded[0]));
+  }
 }
 
 TEST_CASE("GanglionInput timing: 2000 frames of 50x50, one thread", "[.bench][ganglion]") {
