@@ -29,6 +29,7 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 constexpr int64_t kSide = 50, kChunk = 200;
+constexpr int kRepeats = 7;  // runs per timing (the best counts: this machine is shared)
 constexpr double kConvisSeconds = 5.0;  // Retina(spikes=False), 2000 x 50 x 50, 1 thread
 const char* kRetina = "import std.convis\nmodel R = Retina(spikes = false)\n";
 
@@ -209,7 +210,7 @@ struct Stage {
 };
 
 /// Times each stage alone (its own plan, on the whole retina's recorded input), in ms, best
-/// of 3, at 1 and 2 threads: where the time goes.
+/// of kRepeats, at 1 and 2 threads: where the time goes.
 void time_stages(const Model& retina, const std::vector<at::Tensor>& chunks) {
   const std::vector<std::string> records{"opl", "bipolar"};
   at::set_num_threads(1);
@@ -219,7 +220,7 @@ void time_stages(const Model& retina, const std::vector<at::Tensor>& chunks) {
       {"Bipolar", "import std.convis\nmodel S = Bipolar() { tau = 5 ms }\n", 0},
       {"GanglionInput (ON)", "import std.convis\nmodel S = GanglionInput()\n", 1},
   };
-  std::printf("  per stage, alone (ms, best of 3)     1 thread   2 threads\n");
+  std::printf("  per stage, alone (ms, best of %d)     1 thread   2 threads\n", kRepeats);
   for (const Stage& stage : stages) {
     Model m;
     load(m, stage.text);
@@ -227,7 +228,7 @@ void time_stages(const Model& retina, const std::vector<at::Tensor>& chunks) {
     double ms[2];
     for (int threads : {1, 2}) {
       at::set_num_threads(threads);
-      ms[threads - 1] = 1000 * best_seconds(3, [&] { run_cvm(m, input, false); });
+      ms[threads - 1] = 1000 * best_seconds(kRepeats, [&] { run_cvm(m, input, false); });
     }
     std::printf("    %-32s %9.1f %11.1f\n", stage.name, ms[0], ms[1]);
   }
@@ -250,12 +251,12 @@ int main(int argc, char** argv) {
               static_cast<long long>(kChunk));
   std::printf("  cvm vs the plain LibTorch version: max |difference| / max |output| = %.2g\n", error);
   const double plain = best_seconds(1, [&] { run_libtorch(m, chunks); });
-  std::printf("  (best of 3 runs: wall time, and CPU time of all threads)\n");
+  std::printf("  (best of %d runs: wall time, and CPU time of all threads)\n", kRepeats);
   std::printf("  %-26s %9s %9s %10s %12s %11s\n", "", "ms", "cpu ms", "frames/s", "vs LibTorch", "vs convis");
   for (int threads : {1, 2}) {
     at::set_num_threads(threads);
     double cpu = 1e300;
-    const double s = best_seconds(3, [&] {
+    const double s = best_seconds(kRepeats, [&] {
       const double c0 = cpu_seconds();
       run_cvm(m, chunks, false);
       cpu = std::min(cpu, cpu_seconds() - c0);

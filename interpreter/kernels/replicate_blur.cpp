@@ -15,7 +15,7 @@ namespace {
 /// Relative tolerance of the rank-1 test.
 constexpr double kSeparableTolerance = 1e-6;
 /// Pixels (frames * X * Y) below which a forward block is not split over threads.
-constexpr int64_t kParallelGrainPixels = 1 << 16;
+constexpr int64_t kParallelGrainPixels = 1 << 14;
 
 /// Values updated together: a fixed trip count lets g++ -O2 vectorise the inner loops.
 constexpr int64_t kLanes = 16;

@@ -12,6 +12,7 @@
 
 #include "interpreter/kernels/filter_kernels.h"
 #include "interpreter/kernels/replicate_blur.h"
+#include "interpreter/kernels/vec_math.h"
 
 namespace cvm::kernels {
 
@@ -23,28 +24,35 @@ constexpr const char* kName = "GanglionInput";
 /// kBlockFrames contiguous frames.
 constexpr int64_t kBlockFrames = 16;
 
-// The hot loops below take __restrict pointers (lambdas would lose them) and run in blocks of
-// kLanes values, a fixed trip count that g++ -O2 vectorises. The gain function's select
-// between its two branches is vectorised only without trapping math: the lower branch's
-// division is then evaluated for every value (at a point where it is finite) instead of
-// behind a branch. That changes no result (no program here reads the floating-point flags).
-#pragma GCC push_options
-#pragma GCC optimize("no-trapping-math")
+// The hot loops below take __restrict pointers (lambdas would lose them). Gains are computed
+// four at a time (vec_math.h's Float4); the rest run in blocks of kLanes values, a fixed trip
+// count that g++ vectorises.
 
-/// Values computed together (see above).
+/// Values computed together by the scalar-typed loops.
 constexpr int64_t kLanes = 16;
 
-/// The gain function N(y) of convis, in its float32 order. The branch not taken is
-/// evaluated at a point where it is finite (the lower one at min(y - v0, 0)) and discarded,
-/// so the result is exactly the chosen branch's.
+/// The gain function N(y) of convis, in its float32 order. The lower branch's two divisions
+/// are most of its cost; four values whose y are all above v_0 skip them.
 struct Gain {
   float sign, bias, i_0, v_0, lambda_G;
   float operator()(float filtered) const {
     const float y = sign * (filtered + bias);
     const float d = y - v_0;
-    const float above = i_0 + lambda_G * d;
-    const float below = i_0 / (1.0f - lambda_G * (d < 0.0f ? d : 0.0f) / i_0);
-    return y > v_0 ? above : below;
+    if (y > v_0) return i_0 + lambda_G * d;
+    return i_0 / (1.0f - lambda_G * (d < 0.0f ? d : 0.0f) / i_0);
+  }
+  /// The same numbers as the scalar version, lane by lane.
+  Float4 operator()(Float4 filtered) const {
+    const Float4 y = sign * (filtered + bias);
+    const Float4 d = y - v_0;
+    const Float4 above = i_0 + lambda_G * d;
+    const Int4 is_above = y > v_0;
+    if (is_above[0] && is_above[1] && is_above[2] && is_above[3]) return above;
+    // min(d, 0) as the scalar version computes it (+0 unless d < 0): the lower branch is
+    // finite in every lane, also where the upper one is chosen.
+    const Float4 negative = reinterpret_cast<Float4>(reinterpret_cast<Int4>(d) & (d < 0.0f));
+    const Float4 below = i_0 / (1.0f - lambda_G * negative / i_0);
+    return is_above ? above : below;
   }
 };
 
@@ -59,11 +67,9 @@ void multiply_add(float* __restrict acc, const float* __restrict src, float h, i
 
 /// v[i] = gain(v[i]), i < count.
 void apply_gain(float* __restrict v, int64_t count, const Gain gain) {
-  const int64_t blocked = count - count % kLanes;
-  for (int64_t b = 0; b < blocked; b += kLanes) {
-    for (int64_t l = 0; l < kLanes; ++l) v[b + l] = gain(v[b + l]);
-  }
-  for (int64_t i = blocked; i < count; ++i) v[i] = gain(v[i]);
+  int64_t i = 0;
+  for (; i + 4 <= count; i += 4) store4(v + i, gain(load4(v + i)));
+  for (; i < count; ++i) v[i] = gain(v[i]);
 }
 
 /// One frame of the exponential recursion for `count` pixels: S = r S + V_{t-1} - r^L V_{t-1-L}
@@ -72,25 +78,24 @@ void apply_gain(float* __restrict v, int64_t count, const Gain gain) {
 void exponential_frame(double* __restrict S, const float* __restrict v, const float* __restrict v1,
                        const float* __restrict vL, float* __restrict out, int64_t count, double r, double rL,
                        double c0, const Gain gain) {
-  const int64_t blocked = count - count % kLanes;
-  if (v1) {
-    for (int64_t b = 0; b < blocked; b += kLanes) {
-      for (int64_t l = 0; l < kLanes; ++l) {
-        const int64_t p = b + l;
-        S[p] = r * S[p] + static_cast<double>(v1[p]) - rL * static_cast<double>(vL[p]);
-        out[p] = gain(static_cast<float>(v[p] + c0 * S[p]));
-      }
+  typedef double Double4 __attribute__((vector_size(32)));
+  typedef float Float4 __attribute__((vector_size(16)));
+  int64_t p = 0;
+  for (; p + 4 <= count; p += 4) {
+    Double4 sum;
+    std::memcpy(&sum, S + p, sizeof sum);
+    if (v1) {
+      sum = r * sum + __builtin_convertvector(load4(v1 + p), Double4) -
+            rL * __builtin_convertvector(load4(vL + p), Double4);
+      std::memcpy(S + p, &sum, sizeof sum);
     }
-    for (int64_t p = blocked; p < count; ++p) {
-      S[p] = r * S[p] + static_cast<double>(v1[p]) - rL * static_cast<double>(vL[p]);
-      out[p] = gain(static_cast<float>(v[p] + c0 * S[p]));
-    }
-    return;
+    const Double4 filtered = __builtin_convertvector(load4(v + p), Double4) + c0 * sum;
+    store4(out + p, gain(__builtin_convertvector(filtered, Float4)));
   }
-  for (int64_t b = 0; b < blocked; b += kLanes) {
-    for (int64_t l = 0; l < kLanes; ++l) out[b + l] = gain(static_cast<float>(v[b + l] + c0 * S[b + l]));
+  for (; p < count; ++p) {
+    if (v1) S[p] = r * S[p] + static_cast<double>(v1[p]) - rL * static_cast<double>(vL[p]);
+    out[p] = gain(static_cast<float>(v[p] + c0 * S[p]));
   }
-  for (int64_t p = blocked; p < count; ++p) out[p] = gain(static_cast<float>(v[p] + c0 * S[p]));
 }
 
 /// S = r S + v for `count` pixels (Horner's scheme over history frames).
@@ -102,7 +107,6 @@ void horner_step(double* __restrict S, const float* __restrict v, int64_t count,
   for (int64_t p = blocked; p < count; ++p) S[p] = r * S[p] + static_cast<double>(v[p]);
 }
 
-#pragma GCC pop_options
 
 struct Sizes {
   int64_t planes, frames, x, y, pixels, history;

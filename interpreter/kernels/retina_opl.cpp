@@ -115,8 +115,9 @@ OplSpatialStage blur_stage(BlurKernel<float> kernel, float bias, float gain) {
                                                   int64_t Y) {
     replicate_blur(kernel, in, out, frames, X, Y);
     if (bias == 0.0f && gain == 1.0f) return;
-    const int64_t n = frames * X * Y;
-    for (int64_t i = 0; i < n; ++i) out[i] = (out[i] + bias) * gain;
+    at::parallel_for(0, frames * X * Y, kParallelGrain, [&](int64_t begin, int64_t end) {
+      for (int64_t i = begin; i < end; ++i) out[i] = (out[i] + bias) * gain;
+    });
   };
 }
 
@@ -149,7 +150,9 @@ OplOutputs opl_filter(const at::Tensor& x, const OplSpatialStage& center, const 
   out.y = at::empty(input.sizes(), input.options());
   if (keep_center) out.center_signal = at::empty(input.sizes(), input.options());
   if (keep_surround) out.surround_signal = at::empty(input.sizes(), input.options());
-  const int64_t block = std::min(kBlockFrames, std::max<int64_t>(frames, 1));
+  // Blocks of equal size (at most kBlockFrames), so that none is too small to share.
+  const int64_t blocks = std::max<int64_t>(1, (frames + kBlockFrames - 1) / kBlockFrames);
+  const int64_t block = std::max<int64_t>(1, (frames + blocks - 1) / blocks);
   std::vector<float> center_scratch(keep_center ? 0 : static_cast<size_t>(block * pixels));
   std::vector<float> surround_scratch(keep_surround ? 0 : static_cast<size_t>(block * pixels));
   for (int64_t plane = 0; plane < planes; ++plane) {
