@@ -15,7 +15,9 @@
 // its chunked runs differ; here the state carries C1 across calls and any chunking gives the
 // whole-run result exactly). Frames are processed in blocks: the centre stage over a block,
 // the centre recursions, the surround stage over the block, the surround recursion, so the
-// working set stays in cache and every loop runs over contiguous pixels.
+// working set stays in cache and every loop runs over contiguous pixels. On several threads
+// (at::parallel_for) the spatial stages share out the block's frames and the recursions its
+// pixels.
 #pragma once
 
 #include <cstdint>

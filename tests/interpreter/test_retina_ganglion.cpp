@@ -2,7 +2,7 @@
 // the transient equals the general FIR, chunked runs equal whole runs, the differentiable
 // path equals the fast forward and its gradients match central finite differences, spikes
 // do not depend on the chunking; std.convis's Retina has exactly convis's 56 parameter names
-// and its stages switch off.
+// and its stages switch off; 2 threads give the numbers of 1.
 // A hidden test ([.bench]) times GanglionInput on 2000 frames of 50x50.
 #include <catch2/catch.hpp>
 
@@ -286,6 +286,23 @@ TEST_CASE("Retina's stages switch off: the Retina's overrides of their parameter
     // A switched-off stage passes its input through.
     CHECK(at::equal(stage == "opl" ? recorded[0] : recorded[1], stage == "opl" ? x : recorded[0]));
   }
+}
+
+TEST_CASE("Retina(spikes = false) gives the same numbers on 1 and 2 threads", "[ganglion][retina]") {
+  // 40x40 frames in chunks of 30: large enough that every stage splits its work.
+  const auto m = test::compile_source("model R = Retina(spikes = false)");
+  const at::Tensor x = at::rand({1, 1, 60, 40, 40}, at::kFloat);
+  std::vector<at::Tensor> outputs;
+  const int threads_before = at::get_num_threads();
+  for (int threads : {1, 2}) {
+    at::set_num_threads(threads);
+    const auto plan = m->plan();
+    std::vector<at::Tensor> parts;
+    for (int64_t t = 0; t < 60; t += 30) parts.push_back(plan->run_chunk({x.narrow(2, t, 30)})[0]);
+    outputs.push_back(at::cat(parts, 2));
+  }
+  at::set_num_threads(threads_before);
+  CHECK(at::equal(outputs[0], outputs[1]));
 }
 
 TEST_CASE("GanglionInput timing: 2000 frames of 50x50, one thread", "[.bench][ganglion]") {
