@@ -79,7 +79,6 @@ void exponential_frame(double* __restrict S, const float* __restrict v, const fl
                        const float* __restrict vL, float* __restrict out, int64_t count, double r, double rL,
                        double c0, const Gain gain) {
   typedef double Double4 __attribute__((vector_size(32)));
-  typedef float Float4 __attribute__((vector_size(16)));
   int64_t p = 0;
   for (; p + 4 <= count; p += 4) {
     Double4 sum;
@@ -106,7 +105,6 @@ void horner_step(double* __restrict S, const float* __restrict v, int64_t count,
   }
   for (int64_t p = blocked; p < count; ++p) S[p] = r * S[p] + static_cast<double>(v[p]);
 }
-
 
 struct Sizes {
   int64_t planes, frames, x, y, pixels, history;
