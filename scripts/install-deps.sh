@@ -3,7 +3,7 @@
 # packages already present are not fetched again.
 set -euo pipefail
 packages=(
-  build-essential cmake ninja-build ccache pkg-config
+  build-essential cmake ninja-build ccache pkg-config   # g++ brings OpenMP (libgomp), which LibTorch's parallel loops need
   antlr4 libantlr4-runtime-dev           # grammar -> parser at build time, and its runtime
   libtorch-dev                           # the interpreter's tensors
   libhdf5-dev hdf5-tools                 # data and parameter files (hdf5-tools: h5dump in tests)

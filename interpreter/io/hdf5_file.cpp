@@ -284,28 +284,35 @@ std::optional<double> read_hdf5_number_attribute(const std::string& file, const 
   return value;
 }
 
-std::vector<double> read_hdf5_doubles(const std::string& file, const std::string& dataset,
-                                      std::vector<int64_t>* shape) {
+namespace {
+
+/// Every value of a numeric dataset, converted by HDF5 to `memory_type` (T's type); its
+/// dimensions in `dims`.
+template <typename T>
+std::vector<T> read_numeric(const std::string& file, const std::string& dataset, hid_t memory_type,
+                            std::vector<int64_t>& dims) {
   Handle f = open_file(file);
-  std::vector<int64_t> dims;
   Handle ds = open_numeric_dataset(f.get(), file, dataset, dims);
   int64_t n = checked_numel(dims, where(file, dataset));
-  std::vector<double> values(static_cast<size_t>(n));
-  if (n > 0 && H5Dread(ds.get(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()) < 0)
+  std::vector<T> values(static_cast<size_t>(n));
+  if (n > 0 && H5Dread(ds.get(), memory_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()) < 0)
     throw DataError(read_failure(ds.get(), file, dataset));
+  return values;
+}
+
+}  // namespace
+
+std::vector<double> read_hdf5_doubles(const std::string& file, const std::string& dataset,
+                                      std::vector<int64_t>* shape) {
+  std::vector<int64_t> dims;
+  std::vector<double> values = read_numeric<double>(file, dataset, H5T_NATIVE_DOUBLE, dims);
   if (shape) *shape = dims;
   return values;
 }
 
 std::vector<uint8_t> read_hdf5_bytes(const std::string& file, const std::string& dataset) {
-  Handle f = open_file(file);
   std::vector<int64_t> dims;
-  Handle ds = open_numeric_dataset(f.get(), file, dataset, dims);
-  int64_t n = checked_numel(dims, where(file, dataset));
-  std::vector<uint8_t> bytes(static_cast<size_t>(n));
-  if (n > 0 && H5Dread(ds.get(), H5T_NATIVE_UINT8, H5S_ALL, H5S_ALL, H5P_DEFAULT, bytes.data()) < 0)
-    throw DataError(read_failure(ds.get(), file, dataset));
-  return bytes;
+  return read_numeric<uint8_t>(file, dataset, H5T_NATIVE_UINT8, dims);
 }
 
 std::optional<std::string> read_hdf5_string_attribute(const std::string& file, const std::string& object,

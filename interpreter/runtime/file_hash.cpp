@@ -5,6 +5,8 @@
 #include <fstream>
 #include <memory>
 
+#include "frontend/import/sha256.h"
+
 namespace cvm::interp {
 namespace {
 
@@ -20,13 +22,7 @@ std::string finish_digest(EVP_MD_CTX* ctx) {
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
   EVP_DigestFinal_ex(ctx, digest, &len);
-  static const char* hex = "0123456789abcdef";
-  std::string out;
-  for (unsigned int i = 0; i < len; ++i) {
-    out += hex[digest[i] >> 4];
-    out += hex[digest[i] & 15];
-  }
-  return out;
+  return digest_hex(digest, len);
 }
 
 }  // namespace
