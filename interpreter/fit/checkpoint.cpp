@@ -1,8 +1,6 @@
 #include "interpreter/fit/checkpoint.h"
 
-#include <torch/serialize/input-archive.h>
-#include <torch/serialize/output-archive.h>
-
+#include "interpreter/fit/archive_bytes.h"
 #include "interpreter/io/hdf5_file.h"
 #include "interpreter/runtime/tensor_array.h"
 
@@ -49,18 +47,12 @@ std::vector<uint8_t> serialize_states(const std::vector<std::vector<at::Tensor>>
       if (t.defined()) archive.write(key + "_" + std::to_string(k), t.detach().contiguous());
     }
   }
-  std::vector<uint8_t> bytes;
-  archive.save_to([&](const void* data, size_t size) {
-    const auto* p = static_cast<const uint8_t*>(data);
-    bytes.insert(bytes.end(), p, p + size);
-    return size;
-  });
-  return bytes;
+  return archive_bytes(archive);
 }
 
 std::vector<std::vector<at::Tensor>> deserialize_states(const std::vector<uint8_t>& bytes) {
   torch::serialize::InputArchive archive;
-  archive.load_from(reinterpret_cast<const char*>(bytes.data()), bytes.size());
+  load_archive(archive, bytes);
   at::Tensor t;
   archive.read("layers", t);
   std::vector<std::vector<at::Tensor>> states(static_cast<size_t>(t.item<int64_t>()));

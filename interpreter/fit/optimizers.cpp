@@ -1,10 +1,10 @@
 #include "interpreter/fit/optimizers.h"
 
 #include <torch/optim.h>
-#include <torch/serialize/input-archive.h>
-#include <torch/serialize/output-archive.h>
 
 #include <stdexcept>
+
+#include "interpreter/fit/archive_bytes.h"
 
 namespace cvm::interp::fit {
 namespace {
@@ -217,18 +217,12 @@ std::vector<uint8_t> save_optimizer_state(torch::optim::Optimizer& optimizer) {
   } else {
     optimizer.save(archive);
   }
-  std::vector<uint8_t> bytes;
-  archive.save_to([&](const void* data, size_t size) {
-    const auto* p = static_cast<const uint8_t*>(data);
-    bytes.insert(bytes.end(), p, p + size);
-    return size;
-  });
-  return bytes;
+  return archive_bytes(archive);
 }
 
 void load_optimizer_state(torch::optim::Optimizer& optimizer, const std::vector<uint8_t>& bytes) {
   torch::serialize::InputArchive archive;
-  archive.load_from(reinterpret_cast<const char*>(bytes.data()), bytes.size());
+  load_archive(archive, bytes);
   if (is_lbfgs(optimizer)) {
     load_lbfgs(optimizer, archive);
   } else {
